@@ -1,0 +1,324 @@
+"""The workspace index: every abstract of every list, its exact copies and its near duplicates.
+
+Documents are keyed by an opaque string (the LSP layer uses URIs, the command line paths). A
+document's parse is replaced whole (files are small; re-parsing is cheap and simple). Distinct
+normalised texts get a text id; each knows where it occurs. Near duplicates are found between
+distinct texts by banded sketches (``sketch``) and confirmed word by word (``similarity``).
+
+Invariants:
+- the index after any sequence of ``set_document``/``remove_document`` calls has the same
+  findings as an index built fresh from the final documents (tested property);
+- text ids are never reused, so a stale id in the LSH tables can only point at a dead text,
+  which queries skip;
+- pair verdicts are kept for every confirmed candidate with ``ratio >= KEEP_RATIO``, so changing
+  the near-duplicate threshold needs no new matching.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import sketch
+from .normalize import exact_key, normalize, tokens
+from .parse import ParsedList
+from .similarity import DEFAULT_THRESHOLD, Verdict, compare, is_near_duplicate
+
+KEEP_RATIO = 0.5
+BUCKET_CAP = 400  # a band bucket with more distinct texts than this is boilerplate, not papers
+_BATCH = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """Another place the same paper appears."""
+
+    doc: str
+    line: int
+    exact: bool
+    similarity: float  # 1.0 for exact copies
+    contained: bool = False  # a near copy that is a truncated version of the other
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """An abstract that has copies elsewhere; ``copies`` exact first, then near, best first."""
+
+    doc: str
+    line: int
+    start: int
+    end: int
+    copies: tuple[Copy, ...]
+
+    @property
+    def in_list(self) -> bool:
+        """Whether a copy sits in the same list (a curator's mistake, not just overlap)."""
+        return any(c.doc == self.doc for c in self.copies)
+
+    @property
+    def exact(self) -> bool:
+        return any(c.exact for c in self.copies)
+
+
+@dataclass(slots=True)
+class _Text:
+    normalized: str
+    nwords: int
+    where: set[tuple[str, int]] = field(default_factory=set)  # (doc, line)
+
+
+@dataclass(slots=True)
+class Document:
+    parsed: ParsedList
+    tids: list[int]  # aligned with parsed.abstracts
+
+
+class Index:
+    """The one owner of index state. Not thread-safe: mutate from one thread at a time."""
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.threshold = threshold
+        self.docs: dict[str, Document] = {}
+        self._texts: list[_Text | None] = []
+        self._by_key: dict[bytes, int] = {}
+        self._pairs: dict[int, dict[int, Verdict]] = {}
+        # LSH: a sorted static table from the last bulk load, and a dict for later additions.
+        self._static_keys = np.zeros(0, dtype=np.uint64)
+        self._static_tids = np.zeros(0, dtype=np.int64)
+        self._overlay: dict[int, list[int]] = {}
+
+    # ----- queries -------------------------------------------------------------------------
+
+    @property
+    def abstract_count(self) -> int:
+        return sum(len(d.tids) for d in self.docs.values())
+
+    def document(self, doc: str) -> Document | None:
+        return self.docs.get(doc)
+
+    def text_id(self, doc: str, line: int) -> int | None:
+        d = self.docs.get(doc)
+        if d is None:
+            return None
+        for a, tid in zip(d.parsed.abstracts, d.tids, strict=True):
+            if a.line == line:
+                return tid
+        return None
+
+    def copies(self, doc: str, line: int) -> list[Copy]:
+        """Every other copy of the abstract on ``line`` of ``doc``: exact first, then near."""
+        tid = self.text_id(doc, line)
+        if tid is None:
+            return []
+        return self._copies_of(tid, (doc, line))
+
+    def _copies_of(self, tid: int, me: tuple[str, int]) -> list[Copy]:
+        text = self._texts[tid]
+        assert text is not None
+        out = [Copy(d, ln, True, 1.0) for d, ln in sorted(text.where) if (d, ln) != me]
+        near: list[Copy] = []
+        for other, v in self._pairs.get(tid, {}).items():
+            if not is_near_duplicate(v, self.threshold):
+                continue
+            t2 = self._texts[other]
+            if t2 is None:
+                continue
+            near.extend(Copy(d, ln, False, v.similarity, v.contained) for d, ln in t2.where)
+        near.sort(key=lambda c: (-c.similarity, c.doc, c.line))
+        return out + near
+
+    def findings(self, doc: str) -> list[Finding]:
+        """The abstracts of ``doc`` that have copies, in line order."""
+        d = self.docs.get(doc)
+        if d is None:
+            return []
+        out = []
+        for a, tid in zip(d.parsed.abstracts, d.tids, strict=True):
+            copies = self._copies_of(tid, (doc, a.line))
+            if copies:
+                out.append(Finding(doc, a.line, a.start, a.end, tuple(copies)))
+        return out
+
+    def all_texts(self) -> Iterable[tuple[int, str]]:
+        for tid, t in enumerate(self._texts):
+            if t is not None:
+                yield tid, t.normalized
+
+    def occurrences(self, tid: int) -> set[tuple[str, int]]:
+        t = self._texts[tid] if 0 <= tid < len(self._texts) else None
+        return set(t.where) if t else set()
+
+    def near_pairs(self) -> list[tuple[int, int, Verdict]]:
+        """Every confirmed near-duplicate pair of distinct texts, once (a < b)."""
+        return [(a, b, v) for a, m in self._pairs.items() for b, v in m.items()
+                if a < b and is_near_duplicate(v, self.threshold)]
+
+    # ----- changes -------------------------------------------------------------------------
+
+    def set_document(self, doc: str, parsed: ParsedList) -> set[str]:
+        """Index (or re-index) one document. Returns every document whose findings may change."""
+        affected = self._detach(doc)
+        affected.add(doc)
+        new_tids, new_texts = self._attach(doc, parsed)
+        if new_texts:
+            self._match_new(new_tids)
+        for tid in set(self.docs[doc].tids):
+            affected |= self._docs_touching(tid)
+        return affected
+
+    def remove_document(self, doc: str) -> set[str]:
+        affected = self._detach(doc)
+        affected.discard(doc)
+        return affected
+
+    def bulk_load(self, items: Iterable[tuple[str, ParsedList]]) -> None:
+        """Index many documents at once (the initial scan): vectorised sketches and banding."""
+        new: list[int] = []
+        for doc, parsed in items:
+            if doc in self.docs:
+                self._detach(doc)
+            tids, _ = self._attach(doc, parsed)
+            new.extend(tids)
+        new = sorted(set(new))
+        if not new:
+            return
+        keys = self._sketch(new)
+        self._add_static(np.asarray(new, dtype=np.int64), keys)
+        self._confirm(self._bulk_candidates(np.asarray(new, dtype=np.int64), keys))
+
+    # ----- internals -----------------------------------------------------------------------
+
+    def _docs_touching(self, tid: int) -> set[str]:
+        out = set()
+        text = self._texts[tid]
+        if text is not None:
+            out.update(d for d, _ in text.where)
+        for other in self._pairs.get(tid, {}):
+            t2 = self._texts[other]
+            if t2 is not None:
+                out.update(d for d, _ in t2.where)
+        return out
+
+    def _detach(self, doc: str) -> set[str]:
+        d = self.docs.pop(doc, None)
+        if d is None:
+            return set()
+        affected: set[str] = set()
+        for a, tid in zip(d.parsed.abstracts, d.tids, strict=True):
+            text = self._texts[tid]
+            if text is None:
+                continue
+            affected |= self._docs_touching(tid)
+            text.where.discard((doc, a.line))
+            if not text.where:
+                self._kill(tid)
+        return affected
+
+    def _kill(self, tid: int) -> None:
+        text = self._texts[tid]
+        assert text is not None
+        del self._by_key[exact_key(text.normalized)]
+        self._texts[tid] = None
+        for other in self._pairs.pop(tid, {}):
+            self._pairs.get(other, {}).pop(tid, None)
+
+    def _attach(self, doc: str, parsed: ParsedList) -> tuple[list[int], list[int]]:
+        """Record the document's abstracts; return its text ids and the ids of new texts."""
+        tids: list[int] = []
+        fresh: list[int] = []
+        for a in parsed.abstracts:
+            norm = normalize(a.text)
+            key = exact_key(norm)
+            tid = self._by_key.get(key)
+            if tid is None:
+                tid = len(self._texts)
+                self._texts.append(_Text(norm, 0))
+                self._by_key[key] = tid
+                fresh.append(tid)
+            self._texts[tid].where.add((doc, a.line))  # type: ignore[union-attr]
+            tids.append(tid)
+        self.docs[doc] = Document(parsed, tids)
+        return tids, fresh
+
+    def _sketch(self, tids: list[int]) -> np.ndarray:
+        """Band and edge keys of the given texts, ``(len(tids), BANDS + 2)``; 0 = no key."""
+        out = []
+        for i in range(0, len(tids), _BATCH):
+            chunk = tids[i:i + _BATCH]
+            norms = [self._texts[t].normalized for t in chunk]  # type: ignore[union-attr]
+            sig, nwords, edges = sketch.signatures(norms)
+            for t, n in zip(chunk, nwords.tolist(), strict=True):
+                self._texts[t].nwords = n  # type: ignore[union-attr]
+            out.append(np.concatenate((sketch.band_keys(sig, nwords), edges), axis=1))
+        return np.concatenate(out) if out else np.zeros((0, sketch.BANDS + 2), dtype=np.uint64)
+
+    def _add_static(self, tids: np.ndarray, keys: np.ndarray) -> None:
+        flat = keys.reshape(-1)
+        owner = np.repeat(tids, keys.shape[1])
+        live = flat != 0
+        flat = np.concatenate((self._static_keys, flat[live]))
+        owner = np.concatenate((self._static_tids, owner[live]))
+        order = np.argsort(flat)
+        self._static_keys, self._static_tids = flat[order], owner[order]
+
+    def _bulk_candidates(self, tids: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """Pairs (a < b) of texts that share a key, from the sorted static table."""
+        k, t = self._static_keys, self._static_tids
+        if len(k) < 2:
+            return np.zeros((0, 2), dtype=np.int64)
+        cut = np.flatnonzero(k[1:] != k[:-1]) + 1
+        starts = np.concatenate(([0], cut))
+        ends = np.concatenate((cut, [len(k)]))
+        multi = (ends - starts) > 1
+        pairs = []
+        for s, e in zip(starts[multi].tolist(), ends[multi].tolist(), strict=True):
+            ids = np.unique(t[s:e])
+            if len(ids) < 2 or len(ids) > BUCKET_CAP:
+                continue
+            a, b = np.triu_indices(len(ids), 1)
+            pairs.append(np.stack((ids[a], ids[b]), axis=1))
+        if not pairs:
+            return np.zeros((0, 2), dtype=np.int64)
+        return np.unique(np.concatenate(pairs), axis=0)
+
+    def _match_new(self, tids: list[int]) -> None:
+        keys = self._sketch(tids)
+        owner = np.repeat(np.asarray(tids, dtype=np.int64), keys.shape[1])
+        flat = keys.reshape(-1)
+        live = flat != 0
+        flat, owner = flat[live], owner[live]
+        lo = np.searchsorted(self._static_keys, flat, "left")
+        hi = np.searchsorted(self._static_keys, flat, "right")
+        cands: set[tuple[int, int]] = set()
+        for tid, key, a, b in zip(owner.tolist(), flat.tolist(), lo.tolist(), hi.tolist(),
+                                  strict=True):
+            hits = self._overlay.get(key, [])
+            if b - a + len(hits) > BUCKET_CAP:
+                continue
+            if b > a:
+                hits = self._static_tids[a:b].tolist() + hits
+            for other in hits:
+                if other != tid and self._texts[other] is not None:
+                    cands.add((min(tid, other), max(tid, other)))
+            self._overlay.setdefault(key, []).append(tid)
+        if cands:
+            self._confirm(np.array(sorted(cands), dtype=np.int64))
+
+    def _confirm(self, pairs: np.ndarray) -> None:
+        cache: dict[int, list[str]] = {}
+
+        def toks(tid: int) -> list[str]:
+            got = cache.get(tid)
+            if got is None:
+                got = cache[tid] = tokens(self._texts[tid].normalized)  # type: ignore[union-attr]
+            return got
+
+        for a, b in pairs.tolist():
+            if self._texts[a] is None or self._texts[b] is None:
+                continue
+            v = compare(toks(a), toks(b))
+            if v.ratio >= KEEP_RATIO or v.contained:
+                self._pairs.setdefault(a, {})[b] = v
+                self._pairs.setdefault(b, {})[a] = v

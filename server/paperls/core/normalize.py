@@ -1,0 +1,93 @@
+"""Normalisation of abstract text: what "the same text" means (spec: exact duplicate).
+
+Unicode NFKC, case folding, whitespace collapsed, LaTeX escapes and simple math resolved to the
+characters they stand for (``50\\%`` = ``50%``, ``$\\leftrightarrow$`` = ``↔``). Also the word
+tokens that near-duplicate matching and topics work on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_GREEK = (
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+    "pi rho sigma tau upsilon phi varphi chi psi omega"
+).split()
+_GREEK_CHARS = "αβγδεεζηθθικλμνξπρστυφφχψω"
+_MACROS: dict[str, str] = {name: ch for name, ch in zip(_GREEK, _GREEK_CHARS, strict=True)}
+_MACROS.update({
+    "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Pi": "Π", "Sigma": "Σ", "Phi": "Φ",
+    "Psi": "Ψ", "Omega": "Ω",
+    "leftrightarrow": "↔", "Leftrightarrow": "⇔", "rightarrow": "→", "to": "→", "Rightarrow": "⇒",
+    "leftarrow": "←", "gets": "←", "Leftarrow": "⇐", "mapsto": "↦",
+    "times": "×", "cdot": "·", "pm": "±", "mp": "∓", "div": "÷", "ast": "*",
+    "approx": "≈", "sim": "~", "simeq": "≃", "cong": "≅", "equiv": "≡", "propto": "∝",
+    "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ll": "≪", "gg": "≫", "neq": "≠", "ne": "≠",
+    "infty": "∞", "partial": "∂", "nabla": "∇", "sum": "∑", "prod": "∏", "int": "∫",
+    "in": "∈", "notin": "∉", "subset": "⊂", "subseteq": "⊆", "cup": "∪", "cap": "∩",
+    "forall": "∀", "exists": "∃", "emptyset": "∅", "ell": "ℓ", "circ": "∘", "deg": "°",
+    "ldots": "...", "dots": "...", "cdots": "...", "%": "%", "&": "&", "_": "_", "#": "#", "$": "$",
+    "{": "{", "}": "}", ",": " ", ";": " ", "!": "", "quad": " ", "qquad": " ",
+})
+# \mathrm{X}, \textbf{X} ... keep their argument.
+_WRAPPERS = re.compile(
+    r"\\(?:mathrm|mathbf|mathit|mathsf|mathtt|mathcal|mathbb|boldsymbol|bm|text|textrm|textbf|"
+    r"textit|texttt|textsc|emph|operatorname|mbox|hat|tilde|bar|vec|widehat|widetilde|overline)"
+    r"\s*\{([^{}]*)\}"
+)
+_MACRO = re.compile(r"\\([A-Za-z]+|[%&_#${},;!])")
+_MATH = re.compile(r"(?<!\\)\$\$?([^$]{0,400}?)\$\$?")
+_SPACE = re.compile(r"\s+")
+_TOKEN = re.compile(r"\w+")
+
+
+def resolve_latex(text: str) -> str:
+    """Resolve LaTeX escapes and simple math to the characters they stand for."""
+    if "\\" not in text and "$" not in text:
+        return text
+    # Math first, so that `$\to$x` ends the macro at the `$` as LaTeX does.
+    text = _MATH.sub(lambda m: _resolve_macros(m.group(1)), text)
+    return _resolve_macros(text)
+
+
+def _resolve_macros(text: str) -> str:
+    if "\\" not in text and "{" not in text:
+        return text
+    for _ in range(3):  # nested wrappers: \mathbf{\mathrm{x}}
+        new = _WRAPPERS.sub(lambda m: m.group(1), text)
+        if new == text:
+            break
+        text = new
+    text = _MACRO.sub(lambda m: _MACROS.get(m.group(1), m.group(1)), text)
+    return text.replace("{", "").replace("}", "")
+
+
+def normalize(text: str) -> str:
+    """The canonical form two copies of one abstract share."""
+    text = resolve_latex(text)
+    if text.isascii():  # the common case, and NFKC and case folding are identities on it
+        text = text.lower()
+        if "  " in text or "\t" in text or "\x0b" in text or "\x0c" in text or "\x1c" in text:
+            return " ".join(text.split())
+        return text.strip()
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return _SPACE.sub(" ", text).strip()
+
+
+def tokens(normalized: str) -> list[str]:
+    """Word tokens of a normalised text (letters and digits; punctuation separates)."""
+    return _TOKEN.findall(normalized)
+
+
+def exact_key(normalized: str) -> bytes:
+    """A 16-byte content key of the normalised text: equal keys mean exact duplicates."""
+    return hashlib.blake2b(normalized.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def content_hash(text: str) -> str:
+    """A short stable hash of raw text (for caches and "not a duplicate" marks)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+

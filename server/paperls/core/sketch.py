@@ -1,0 +1,170 @@
+"""Vectorised sketches of normalised texts for near-duplicate candidate search.
+
+Each text becomes a one-permutation MinHash signature (``BINS`` bins) over hashed word
+``SHINGLE``-grams, computed for a whole batch of texts at once with NumPy: a polynomial prefix
+hash over the batch's bytes gives every shingle's hash in a few array passes, so no Python code
+runs per shingle. Signatures are cut into bands of ``ROWS`` bins; two texts that agree on any band
+become a candidate pair (locality-sensitive banding). Two more keys, the first and the last
+``EDGE_WORDS`` words, catch a copy truncated after its first sentences (or missing its first
+ones), whose shingle overlap with the full text is small.
+
+Hashes are stable across processes (no use of Python's salted ``hash``), so signatures can be
+cached on disk.
+
+Invariant: a bin no shingle fell into holds a value unique to its text (high bit set), so empty
+bins never make two short texts look alike; texts under ``MIN_WORDS`` words get no band keys
+at all and can only match exactly.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+SHINGLE = 3  # words per shingle
+BINS = 96  # one-permutation MinHash bins
+ROWS = 3  # bins per band
+BANDS = BINS // ROWS
+MIN_WORDS = 12  # shorter texts only match exactly ("Invited talk" must not match everything)
+EDGE_WORDS = 24  # words in the prefix/suffix keys
+
+_NONWORD = re.compile(r"[\W_]+")
+_P = np.uint64(0x100000001B3)  # odd, so it has an inverse modulo 2**64
+_PINV = np.uint64(pow(0x100000001B3, -1, 1 << 64))
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_HIGH = np.uint64(1 << 63)
+_EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
+_VALMASK = np.uint64((1 << 57) - 1)
+_BINSHIFT = np.uint64(57)
+
+_pw = np.ones(1, dtype=np.uint64)
+_pinv = np.ones(1, dtype=np.uint64)
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """P**i and P**-i modulo 2**64 for i < n, grown on demand and kept."""
+    global _pw, _pinv
+    if len(_pw) < n:
+        size = max(n, 2 * len(_pw), 1 << 16)
+        with np.errstate(over="ignore"):
+            _pw = np.cumprod(np.full(size, _P, dtype=np.uint64)) * _PINV
+            _pinv = np.cumprod(np.full(size, _PINV, dtype=np.uint64)) * _P
+    return _pw[:n], _pinv[:n]
+
+
+def mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: spreads a polynomial hash over all 64 bits."""
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> np.uint64(30))
+        x = x * _M1
+        x = x ^ (x >> np.uint64(27))
+        x = x * _M2
+        return x ^ (x >> np.uint64(31))
+
+
+def _word_bytes_table() -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    for c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789":
+        table[c] = True
+    table[128:] = True  # bytes of non-ASCII characters; their punctuation is removed beforehand
+    return table
+
+
+_IS_WORD = _word_bytes_table()
+
+
+def _prefix(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Powers of P and the prefix sums that give any span's hash in O(1)."""
+    pw, pinv = _powers(len(buf) + 1)
+    pref = np.zeros(len(buf) + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        np.cumsum(buf * pinv[: len(buf)], out=pref[1:])
+    return pw, pref
+
+
+def _span_hash(pw: np.ndarray, pref: np.ndarray, s: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Polynomial hash of bytes ``[s, e)``; depends only on those bytes, not on where they are."""
+    with np.errstate(over="ignore"):
+        return pw[e - 1] * (pref[e] - pref[s])
+
+
+def signatures(normalized: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sketch a batch of normalised texts.
+
+    Returns ``(sig, nwords, edges)``: ``sig`` is ``(n, BINS)`` uint64, ``nwords`` the word count
+    of each text, ``edges`` ``(n, 2)`` keys of the first and last ``EDGE_WORDS`` words (0 where the
+    text is shorter). Words are maximal runs of letters and digits; punctuation and spacing between
+    them do not matter.
+    """
+    n = len(normalized)
+    sig = np.full((n, BINS), _EMPTY, dtype=np.uint64)
+    edges = np.zeros((n, 2), dtype=np.uint64)
+    if n == 0:
+        return sig, np.zeros(0, dtype=np.int64), edges
+    texts = [t if t.isascii() else _NONWORD.sub(" ", t) for t in normalized]
+    raw = np.frombuffer("\n".join(texts).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    lengths = np.fromiter((len(t.encode("utf-8", "surrogatepass")) if not t.isascii() else len(t)
+                           for t in texts), dtype=np.int64, count=n)
+    text_start = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    isword = _IS_WORD[raw]
+    prev = np.concatenate(([False], isword[:-1]))
+    starts_orig = np.flatnonzero(isword & ~prev)
+    owner_word = np.searchsorted(text_start, starts_orig, side="right") - 1
+    nwords = np.bincount(owner_word, minlength=n).astype(np.int64)
+    # Compress: words separated by exactly one space, whatever stood between them.
+    keep = isword | prev
+    buf = np.where(isword, raw, np.uint8(32))[keep].astype(np.uint64)
+    cw = buf != 32
+    cprev = np.concatenate(([False], cw[:-1]))
+    cnext = np.concatenate((cw[1:], [False]))
+    word_start = np.flatnonzero(cw & ~cprev)
+    word_end = np.flatnonzero(cw & ~cnext) + 1
+    pw, pref = _prefix(buf)
+    first_word = np.concatenate(([0], np.cumsum(nwords)[:-1]))
+    nsh = np.where(nwords >= SHINGLE, nwords - SHINGLE + 1, (nwords > 0).astype(np.int64))
+    owner = np.repeat(np.arange(n), nsh)
+    offset = np.arange(int(nsh.sum())) - np.repeat(np.cumsum(nsh) - nsh, nsh)
+    first = first_word[owner] + offset
+    last = first + np.minimum(nwords[owner], SHINGLE) - 1
+    h = mix(_span_hash(pw, pref, word_start[first], word_end[last]))
+    flat = owner * BINS + (h >> _BINSHIFT).astype(np.int64) % BINS
+    np.minimum.at(sig.reshape(-1), flat, h & _VALMASK)
+    has = nwords > 0
+    whole = np.zeros(n, dtype=np.uint64)
+    fw, lw = first_word[has], first_word[has] + nwords[has] - 1
+    whole[has] = _span_hash(pw, pref, word_start[fw], word_end[lw])
+    empty = sig == _EMPTY
+    if empty.any():  # sentinels unique to each text (seeded by its whole-text hash)
+        rows, cols = np.nonzero(empty)
+        with np.errstate(over="ignore"):
+            sig[rows, cols] = mix(whole[rows] + cols.astype(np.uint64)) | _HIGH
+    long = nwords > EDGE_WORDS
+    if long.any():
+        fw, lw = first_word[long], first_word[long] + nwords[long] - 1
+        with np.errstate(over="ignore"):
+            head = _span_hash(pw, pref, word_start[fw], word_end[fw + EDGE_WORDS - 1])
+            tail = _span_hash(pw, pref, word_start[lw - EDGE_WORDS + 1], word_end[lw])
+            edges[long, 0] = mix(head + np.uint64(1)) | np.uint64(1)
+            edges[long, 1] = mix(tail + np.uint64(2)) | np.uint64(1)
+    return sig, nwords, edges
+
+
+def band_keys(sig: np.ndarray, nwords: np.ndarray) -> np.ndarray:
+    """``(n, BANDS)`` uint64 band keys; rows of texts under ``MIN_WORDS`` words are zero (no key)."""
+    n = sig.shape[0]
+    acc = np.zeros((n, BANDS), dtype=np.uint64)
+    bands = sig.reshape(n, BANDS, ROWS)
+    with np.errstate(over="ignore"):
+        for r in range(ROWS):
+            acc = mix(acc ^ bands[:, :, r] + np.uint64(r + 1))
+        keys = mix(acc + np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    keys[keys == 0] = 1  # 0 means "no key"
+    keys[nwords < MIN_WORDS] = 0
+    return keys
+
+
+def estimated_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
+    """Share of equal bins, row by row: an estimate of the shingle Jaccard similarity."""
+    return (sig_a == sig_b).mean(axis=-1)

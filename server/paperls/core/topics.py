@@ -1,0 +1,248 @@
+"""Key phrases (paper topics) of abstracts, scored against the workspace and English at large.
+
+Candidates are runs of content words between stop words and punctuation (at most
+``MAX_WORDS`` long; longer runs give their sub-phrases), with names and hyphenated terms kept
+whole (``GPT-4o``, ``zero-shot``, ``muTransfer``, ``WMT14``). A phrase scores by how often the
+abstract uses it, how specific its words are (rare in English, per ``wordfreq``, and rare across
+the workspace's abstracts), and its length; generic phrases ("this paper", "new approach",
+"state of the art") are dropped.
+
+Invariant: extraction is pure and per abstract, given a ``Corpus`` of document frequencies that
+the caller owns; it never raises on any text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .normalize import resolve_latex
+
+MAX_WORDS = 4
+
+# Tokens: words with inner hyphens, dots, slashes or apostrophes kept (GPT-4o, text-to-image,
+# Llama-3.1, I/O); numbers with decimals. Everything else separates.
+_TOKEN = re.compile(r"[^\W_](?:[\w+]|[-./'’](?=[^\W_]))*\+*", re.UNICODE)
+_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”|]|\s[-–—]\s")
+
+STOP = frozenset("""
+a about above across after again against all almost along already also although always am among an
+and another any anyone are around as at be because been before being below between both but by can
+cannot could did do does doing done down during each either enough especially etc even ever every
+few for from further had has have having he her here hers him his how however i if in into is it
+its itself just least less let like made make makes making many may me might more most much must my
+neither no nor not of off often on once one only onto or other others otherwise our ours out over
+own per perhaps rather same several shall she should since so some such than that the their theirs
+them then there thereby therefore these they this those though through thus to too toward towards
+under until up upon us very via was we well were what whatever when where whereas whether which
+while who whom whose why will with within without would yet you your yours
+""".split())
+
+# Words that make a phrase generic when they start or end it, or stand alone.
+GENERIC = frozenset("""
+paper papers work works approach approaches method methods methodology result results study studies
+new novel propose proposed proposes present presented presents introduce introduced introduces show
+shows shown demonstrate demonstrates demonstrated use used uses using based existing recent recently
+different various several significant significantly important improve improved improves improving
+problem problems task tasks performance art state way ways number numbers set sets case cases
+first second third two three four five large small high low good better best able effective
+effectively efficient well key main major particular specific certain general given allow allows
+achieve achieves achieved obtain obtained provide provides provided including include includes
+experiments experimental experiment evaluation evaluate evaluated conduct conducted extensive
+comprehensive furthermore moreover addition additionally finally specifically particular respectively
+prior previous current future aim aims goal goals find found findings further existing challenge
+challenges question questions issue issues limitation limitations lack address addresses addressed
+enable enables enabling require requires required focus focuses help helps make makes lead leads
+year years time times part parts type types kind kinds level levels term terms end order
+""".split())
+
+# Verbs end a noun phrase ("autoencoders provide", "Codex powers"): common verbs of abstracts in
+# base form, inflected below. A heuristic stand-in for a part-of-speech tagger, which costs
+# milliseconds per abstract.
+_VERB_BASES = """
+accept achieve act adapt add address adopt aim align allow analyse analyze apply argue arise
+assess assume attain attempt augment avoid become begin believe benefit boost bring build call
+capture carry cause change choose claim collect combine come compare compete compute consider
+consist construct contain contribute control convert correspond cover create deal decrease define
+deliver demonstrate depend derive describe design detect determine develop differ discover discuss
+distill do drive employ enable encode encourage enhance ensure establish estimate evaluate examine
+exceed exhibit exist expand expect explain exploit explore express extend extract face fail fall
+feature find fit focus follow form gain generalize generalise generate get give go grow guide
+handle happen help hold hope identify illustrate implement imply improve include incorporate
+increase indicate inform integrate interact introduce investigate involve keep know lack lead learn
+leverage limit link look maintain make manage map match measure meet mitigate model motivate move
+need note observe obtain occur offer operate optimize outperform overcome perform permit pose power
+predict prefer prepare present preserve prevent produce promise propose prove provide push raise
+reach read receive recover reduce reflect regard rely remain remove render replace report represent
+require reside reveal run satisfy scale see seek seem select serve set share show shrink simplify
+solve specify spend stand start stay struggle study succeed suffer suggest support surpass take
+target tend test train transfer treat try turn undergo understand unify use utilize validate vary
+verify want work yield
+""".split()
+
+
+def _inflect(base: str) -> set[str]:
+    forms = {base}
+    if base.endswith("e"):
+        forms |= {base + "s", base + "d", base[:-1] + "ing"}
+    elif base.endswith("y") and base[-2:-1] not in "aeiou":
+        forms |= {base[:-1] + "ies", base[:-1] + "ied", base + "ing"}
+    elif base.endswith(("s", "sh", "ch", "x")):
+        forms |= {base + "es", base + "ed", base + "ing"}
+    else:
+        forms |= {base + "s", base + "ed", base + "ing"}
+    return forms
+
+
+VERBS = frozenset(f for b in _VERB_BASES for f in _inflect(b)) - {
+    # -ing and -ed forms that are mostly nouns or adjectives in abstracts
+    "learning", "modeling", "modelling", "training", "understanding", "reasoning", "processing",
+    "embedding", "matching", "set", "model", "models", "work", "works", "study", "studies",
+    "feature", "features", "power", "test", "map", "maps", "form", "forms", "control", "design",
+    "transfer", "scaling", "scale", "change", "changes", "report", "turn", "need", "needs",
+    "support", "guide", "face", "faces", "fit", "match", "run", "target", "targets", "call",
+    "boost", "limit", "limits", "link", "links", "cover", "share", "lack", "test", "tests",
+    "trained", "supervised", "unsupervised", "learned", "generated", "based", "fixed",
+    "pretrained", "fine-tuned", "structured", "labeled", "labelled", "distilled", "augmented",
+}
+
+
+@dataclass(slots=True)
+class Corpus:
+    """Document frequencies of candidate phrases over the indexed abstracts."""
+
+    docs: int = 0
+    df: Counter[str] = field(default_factory=Counter)
+
+    def add(self, phrases: set[str]) -> None:
+        self.docs += 1
+        self.df.update(phrases)
+
+    def remove(self, phrases: set[str]) -> None:
+        self.docs = max(0, self.docs - 1)
+        self.df.subtract(phrases)
+
+    def idf(self, key: str) -> float:
+        return math.log((1 + self.docs) / (1 + max(self.df.get(key, 0), 0))) + 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    text: str  # as written in the abstract (its most frequent surface form)
+    key: str  # case-folded form used for counting and matching
+    score: float
+    count: int
+
+
+def key_of(text: str) -> str:
+    """Case-folded, with a plain plural on the last word folded: autoencoders = autoencoder."""
+    words = text.casefold().replace("’", "'").split()
+    if words:
+        last = words[-1]
+        if len(last) > 4 and last.endswith("s") and not last.endswith(("ss", "us", "is")):
+            words[-1] = last[:-3] + "y" if last.endswith("ies") else last[:-1]
+    return " ".join(words)
+
+
+@lru_cache(maxsize=200_000)
+def _english_rarity(word: str) -> float:
+    """0 for the commonest English words, up to 1 for words English text hardly uses."""
+    from wordfreq import zipf_frequency  # deferred: keeps its data off the start-up path
+
+    z = zipf_frequency(word, "en")
+    return min(1.0, max(0.0, (6.5 - z) / 5.0))
+
+
+def _is_name(tok: str) -> bool:
+    """Acronyms and names: an inner capital or a digit (GPT-4o, HumanEval, muTransfer, WMT14)."""
+    return any(c.isdigit() for c in tok) or any(c.isupper() for c in tok[1:])
+
+
+def candidates(text: str) -> list[list[str]]:
+    """Runs of content tokens (each a list of surface tokens)."""
+    runs: list[list[str]] = []
+    for chunk in _BREAK.split(text):
+        run: list[str] = []
+        for m in _TOKEN.finditer(chunk):
+            tok = m.group(0)
+            if tok.endswith(("'s", "’s")):
+                tok = tok[:-2]
+            low = tok.casefold()
+            if (low in STOP or low in VERBS or (tok.isdigit() and len(tok) != 4)
+                    or len(tok) == 1):
+                if run:
+                    runs.append(run)
+                run = []
+                continue
+            run.append(tok)
+        if run:
+            runs.append(run)
+    return runs
+
+
+def phrases_of(runs: list[list[str]]) -> Counter[tuple[str, ...]]:
+    """Every n-gram (n <= MAX_WORDS) of each run that neither starts nor ends generically."""
+    out: Counter[tuple[str, ...]] = Counter()
+    for run in runs:
+        n = len(run)
+        for i in range(n):
+            first = run[i].casefold()
+            if first in GENERIC:
+                continue
+            for j in range(i + 1, min(n, i + MAX_WORDS) + 1):
+                last = run[j - 1]
+                if last.casefold() in GENERIC:
+                    continue
+                out[tuple(run[i:j])] += 1
+    return out
+
+
+def extract(text: str, corpus: Corpus | None = None, top: int = 10) -> list[Phrase]:
+    """The ``top`` key phrases of one abstract, best first."""
+    counts = phrases_of(candidates(resolve_latex(text)))
+    if not counts:
+        return []
+    surface: dict[str, Counter[str]] = {}
+    freq: Counter[str] = Counter()
+    for toks, c in counts.items():
+        key = key_of(" ".join(toks))
+        surface.setdefault(key, Counter())[" ".join(toks)] += c
+        freq[key] += c
+    word_freq: Counter[str] = Counter()
+    for key, c in freq.items():
+        for w in key.split():
+            word_freq[w] += c
+    scored: list[Phrase] = []
+    for key, c in freq.items():
+        words = key.split()
+        form = surface[key].most_common(1)[0][0]
+        rarity = sum(_english_rarity(w) for w in words) / len(words)
+        cohesion = c / max(1, min(word_freq[w] for w in words)) if len(words) > 1 else 1.0
+        name = any(_is_name(t) for t in form.split())
+        spec = corpus.idf(key) if corpus and corpus.docs > 1 else 1.0
+        score = (
+            (1.0 + math.log(c))
+            * (0.3 + rarity)
+            * (1.0 + 0.6 * (len(words) - 1)) * (0.5 + 0.5 * cohesion)
+            * (1.5 if name else 1.0)
+            * spec
+        )
+        scored.append(Phrase(form, key, score, c))
+    scored.sort(key=lambda p: (-p.score, p.key))
+    chosen: list[Phrase] = []
+    for p in scored:
+        # Skip a phrase inside one already chosen, unless it is a name of its own (CLIP).
+        if any(f" {p.key} " in f" {q.key} " for q in chosen):
+            continue
+        chosen.append(p)
+        if len(chosen) >= top:
+            break
+    return chosen
+
+
+def phrase_keys(text: str) -> set[str]:
+    """The candidate phrase keys of one abstract (for document frequencies)."""
+    return {key_of(" ".join(t)) for t in phrases_of(candidates(resolve_latex(text)))}
