@@ -88,6 +88,9 @@ class Index:
         self._static_keys = np.zeros(0, dtype=np.uint64)
         self._static_tids = np.zeros(0, dtype=np.int64)
         self._overlay: dict[int, list[int]] = {}
+        # Texts born and died since the owner last drained them (the topic catalogue follows).
+        self.born: list[int] = []
+        self.died: list[tuple[int, str]] = []
 
     # ----- queries -------------------------------------------------------------------------
 
@@ -145,6 +148,10 @@ class Index:
         for tid, t in enumerate(self._texts):
             if t is not None:
                 yield tid, t.normalized
+
+    def normalized(self, tid: int) -> str | None:
+        t = self._texts[tid] if 0 <= tid < len(self._texts) else None
+        return t.normalized if t else None
 
     def occurrences(self, tid: int) -> set[tuple[str, int]]:
         t = self._texts[tid] if 0 <= tid < len(self._texts) else None
@@ -221,6 +228,7 @@ class Index:
         assert text is not None
         del self._by_key[exact_key(text.normalized)]
         self._texts[tid] = None
+        self.died.append((tid, text.normalized))
         for other in self._pairs.pop(tid, {}):
             self._pairs.get(other, {}).pop(tid, None)
 
@@ -237,6 +245,7 @@ class Index:
                 self._texts.append(_Text(norm, 0))
                 self._by_key[key] = tid
                 fresh.append(tid)
+                self.born.append(tid)
             self._texts[tid].where.add((doc, a.line))  # type: ignore[union-attr]
             tids.append(tid)
         self.docs[doc] = Document(parsed, tids)

@@ -112,21 +112,28 @@ VERBS = frozenset(f for b in _VERB_BASES for f in _inflect(b)) - {
 
 @dataclass(slots=True)
 class Corpus:
-    """Document frequencies of candidate phrases over the indexed abstracts."""
+    """Word document frequencies over the indexed abstracts (how specific a word is here).
+
+    Words, not phrases: a phrase table for 100k abstracts would hold millions of keys.
+    """
 
     docs: int = 0
     df: Counter[str] = field(default_factory=Counter)
 
-    def add(self, phrases: set[str]) -> None:
+    def add(self, words: set[str]) -> None:
         self.docs += 1
-        self.df.update(phrases)
+        self.df.update(words)
 
-    def remove(self, phrases: set[str]) -> None:
+    def remove(self, words: set[str]) -> None:
         self.docs = max(0, self.docs - 1)
-        self.df.subtract(phrases)
+        self.df.subtract(words)
 
     def idf(self, key: str) -> float:
-        return math.log((1 + self.docs) / (1 + max(self.df.get(key, 0), 0))) + 1.0
+        """Mean inverse document frequency of the phrase's words, 1 for unseen words."""
+        words = key.split()
+        n = self.docs
+        return sum(math.log((1 + n) / (1 + max(self.df.get(w, 0), 0))) + 1.0
+                   for w in words) / max(1, len(words))
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +250,9 @@ def extract(text: str, corpus: Corpus | None = None, top: int = 10) -> list[Phra
     return chosen
 
 
-def phrase_keys(text: str) -> set[str]:
-    """The candidate phrase keys of one abstract (for document frequencies)."""
-    return {key_of(" ".join(t)) for t in phrases_of(candidates(resolve_latex(text)))}
+def word_set(normalized: str) -> set[str]:
+    """The distinct words of a normalised abstract (for ``Corpus``)."""
+    return set(_WORDS.findall(normalized))
+
+
+_WORDS = re.compile(r"[^\W_][\w-]*")

@@ -1,0 +1,1 @@
+"""Editor features as queries over the workspace model; plain results, no protocol types."""

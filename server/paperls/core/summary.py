@@ -1,0 +1,132 @@
+"""At-a-glance summaries of one abstract: a title-like line, a one-sentence gist, key figures.
+
+The gist is the sentence that best states what the paper does ("We introduce Codex ...",
+"GPT-4o is an ...") rather than its background ("Recently, ..."); key figures are numbers that
+carry a claim, with their units or metric ("232 ms", "28.8%", "BLEU 42.1", "175 billion
+parameters").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalize import resolve_latex
+from .topics import Corpus, Phrase, extract
+
+GIST_MAX = 240
+
+_ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|Fig|Eq|approx|resp|Sec|No)\.)$", re.I)
+_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9$\\])")
+_CLAIM = re.compile(
+    r"\b(?:we|this (?:paper|work|report|study|article)|our (?:method|approach|model|system|work)|"
+    r"in this (?:paper|work))\b[^.]{0,40}?\b(?:propose|introduce|present|show|develop|describe|"
+    r"find|identify|study|demonstrate|release|train|derive|provide|analy[sz]e|investigate|"
+    r"report|design|build|explore|establish|achieve)",
+    re.I,
+)
+_BACKGROUND = re.compile(
+    r"^(?:recent(?:ly)?|however|while|although|despite|in recent|over the past|traditionally|"
+    r"existing|current|previous|prior|many|most|there (?:is|are|has|have))\b",
+    re.I,
+)
+_UNITS = (
+    r"%|percent|percentage points?|pp|ms|milliseconds?|seconds?|s\b|hours?|days?|x\b|×|"
+    r"(?:billion|million|thousand|trillion|[BMKT])\b(?:\s+(?:parameters|params|tokens|"
+    r"images|examples|pairs|words|hours|samples))?|parameters|params|tokens|GPUs?|TPUs?|"
+    r"languages|points?|FPS|fps|dB|GB|MB|TB|FLOPs?|speed-?up|times"
+)
+_METRICS = (
+    r"BLEU|ROUGE(?:-[12L])?|F1|F-score|accuracy|precision|recall|mAP|AUC|EM|WER|CER|perplexity|"
+    r"top-1|top-5|pass@\d+|Elo|SOTA|score"
+)
+_FIGURE = re.compile(
+    rf"(?:\b(?:{_METRICS})\s*(?:of|=|:|score of)?\s*)?"
+    rf"(?<![\w.])\d{{1,3}}(?:,\d{{3}})*(?:\.\d+)?\s*(?:{_UNITS})"
+    rf"|\b(?:{_METRICS})\s*(?:of|=|:|score of)?\s*\d+(?:\.\d+)?%?",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    title: str
+    topics: tuple[Phrase, ...]
+    gist: str
+    figures: tuple[str, ...]
+    words: int
+    chars: int
+
+
+def sentences(text: str) -> list[str]:
+    """Split an abstract into sentences, keeping "e.g." and "et al." inside."""
+    parts: list[str] = []
+    buf = ""
+    for piece in _SENT_END.split(text):
+        buf = f"{buf} {piece}" if buf else piece
+        if not _ABBREV.search(buf):
+            parts.append(buf.strip())
+            buf = ""
+    if buf:
+        parts.append(buf.strip())
+    return [p for p in parts if p]
+
+
+def gist(text: str, topics: list[Phrase] | None = None) -> str:
+    sents = sentences(text)
+    if not sents:
+        return ""
+    names = [p.text for p in (topics or [])[:3]]
+    best, best_score = sents[0], float("-inf")
+    for i, s in enumerate(sents):
+        score = 0.0
+        if _CLAIM.search(s):
+            score += 3.0
+        if _BACKGROUND.search(s):
+            score -= 2.5
+        if i == 0:
+            score += 1.0
+            if names and s.startswith(names[0]):  # "GPT-4o is an autoregressive omni model"
+                score += 2.0
+        score += sum(0.7 for n in names if n in s)
+        score -= 0.15 * i
+        if len(s) < 30:
+            score -= 2.0
+        if score > best_score:
+            best, best_score = s, score
+    return best if len(best) <= GIST_MAX else best[: GIST_MAX - 1].rsplit(" ", 1)[0] + "…"
+
+
+def figures(text: str, limit: int = 5) -> list[str]:
+    out: list[str] = []
+    for m in _FIGURE.finditer(text):
+        fig = " ".join(m.group(0).split()).rstrip(" .,;")
+        if re.fullmatch(r"\d{4}\s*s?", fig):  # a year, or "2020s"
+            continue
+        if fig not in out:
+            out.append(fig)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def summarize(text: str, corpus: Corpus | None = None,
+              topics: list[Phrase] | tuple[Phrase, ...] | None = None) -> Summary:
+    plain = resolve_latex(text)
+    topics = list(topics) if topics is not None else extract(plain, corpus, top=8)
+    names = [p.text for p in topics if _has_name(p.text)][:2]
+    rest = [p.text for p in topics if p.text not in names]
+    title_parts = (names + rest)[:4]
+    return Summary(
+        title=" · ".join(title_parts),
+        topics=tuple(topics),
+        gist=gist(plain, topics),
+        figures=tuple(figures(plain)),
+        words=len(text.split()),
+        chars=len(text),
+    )
+
+
+def _has_name(phrase: str) -> bool:
+    return any(any(c.isdigit() for c in w) or any(c.isupper() for c in w[1:]) or w.isupper()
+               for w in phrase.split())

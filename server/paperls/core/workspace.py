@@ -1,0 +1,124 @@
+"""The workspace model: the duplicate index plus the topic statistics and catalogue.
+
+One object owns both so that a document change updates them together. Topics are extracted per
+distinct text, lazily (hover) or in bulk (``fill_topics``, run in the background after the
+initial index), and cached by text id: an edit re-extracts only texts that are new.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .index import Index
+from .parse import Abstract, ParsedList
+from .similarity import DEFAULT_THRESHOLD
+from .summary import Summary, summarize
+from .topics import Corpus, Phrase, extract, word_set
+
+TOPICS_PER_ABSTRACT = 15  # the catalogue behind completion wants breadth
+
+
+@dataclass(slots=True)
+class Topic:
+    """A phrase of the catalogue: its usual spelling and how many distinct abstracts have it."""
+
+    text: str
+    key: str
+    abstracts: int
+    forms: Counter[str]
+    example: tuple[str, int] = ("", -1)  # (doc, line) of one abstract that has it
+
+
+class Workspace:
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD,
+                 namer: Callable[[str], str] | None = None) -> None:
+        self.index = Index(threshold)
+        self.corpus = Corpus()
+        self.catalog: dict[str, Topic] = {}
+        self._topics: dict[int, tuple[Phrase, ...]] = {}
+        self.namer: Callable[[str], str] = namer or (lambda d: d)
+
+    # ----- changes -------------------------------------------------------------------------
+
+    def set_document(self, doc: str, parsed: ParsedList) -> set[str]:
+        affected = self.index.set_document(doc, parsed)
+        self._drain()
+        return affected
+
+    def remove_document(self, doc: str) -> set[str]:
+        affected = self.index.remove_document(doc)
+        self._drain()
+        return affected
+
+    def bulk_load(self, items: Iterable[tuple[str, ParsedList]]) -> None:
+        self.index.bulk_load(items)
+        self._drain()
+
+    def set_threshold(self, threshold: float) -> None:
+        self.index.threshold = threshold
+
+    def _drain(self) -> None:
+        for tid in self.index.born:
+            norm = self.index.normalized(tid)
+            if norm is not None:
+                self.corpus.add(word_set(norm))
+        self.index.born.clear()
+        for tid, norm in self.index.died:
+            self.corpus.remove(word_set(norm))
+            for p in self._topics.pop(tid, ()):
+                t = self.catalog.get(p.key)
+                if t is not None:
+                    t.abstracts -= 1
+                    t.forms[p.text] -= 1
+                    if t.abstracts <= 0:
+                        del self.catalog[p.key]
+        self.index.died.clear()
+
+    # ----- topics --------------------------------------------------------------------------
+
+    def topics(self, doc: str, abstract: Abstract) -> tuple[Phrase, ...]:
+        tid = self.index.text_id(doc, abstract.line)
+        if tid is None:
+            return tuple(extract(abstract.text, self.corpus, TOPICS_PER_ABSTRACT))
+        return self._topics_of(tid, abstract.text)
+
+    def _topics_of(self, tid: int, text: str) -> tuple[Phrase, ...]:
+        got = self._topics.get(tid)
+        if got is None:
+            got = self._topics[tid] = tuple(extract(text, self.corpus, TOPICS_PER_ABSTRACT))
+            where = min(self.index.occurrences(tid), default=("", -1))
+            for p in got:
+                t = self.catalog.get(p.key)
+                if t is None:
+                    t = self.catalog[p.key] = Topic(p.text, p.key, 0, Counter(), where)
+                t.abstracts += 1
+                t.forms[p.text] += 1
+                if t.forms[p.text] > t.forms[t.text]:
+                    t.text = p.text
+        return got
+
+    def missing_topics(self) -> list[tuple[str, Abstract]]:
+        """One occurrence of every indexed text whose topics are not extracted yet."""
+        out: list[tuple[str, Abstract]] = []
+        seen: set[int] = set()
+        for doc, d in self.index.docs.items():
+            for a, tid in zip(d.parsed.abstracts, d.tids, strict=True):
+                if tid not in self._topics and tid not in seen:
+                    seen.add(tid)
+                    out.append((doc, a))
+        return out
+
+    def fill_topics(self, items: Iterable[tuple[str, Abstract]] | None = None) -> int:
+        """Extract topics for the given (or all missing) abstracts; returns how many."""
+        n = 0
+        for doc, a in items if items is not None else self.missing_topics():
+            tid = self.index.text_id(doc, a.line)
+            if tid is not None and tid not in self._topics:
+                self._topics_of(tid, a.text)
+                n += 1
+        return n
+
+    def summary(self, doc: str, abstract: Abstract) -> Summary:
+        return summarize(abstract.text, self.corpus, self.topics(doc, abstract))

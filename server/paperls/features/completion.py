@@ -1,0 +1,127 @@
+"""Completion of paper topics (and of the ``Abstract:`` prefix at the start of a line).
+
+The words before the cursor (up to three) are matched against the topic catalogue: phrases
+that start with them first, then fuzzy matches (rapidfuzz), each ranked by how useful it is to
+type: how many abstracts have it, and longer phrases above single words.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from ..core.parse import PREFIX
+from ..core.summary import sentences
+from ..core.workspace import Topic, Workspace
+
+MAX_ITEMS = 50
+_WORD_BEFORE = re.compile(r"([^\W_][\w\-'’.+]*)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionResult:
+    label: str
+    insert_text: str
+    start: int  # column where the replaced text starts (cursor is the end)
+    detail: str
+    documentation: str
+    sort_text: str
+    kind: str  # "topic" or "prefix"
+
+
+def _typed_words(before: str, n: int) -> tuple[str, int] | None:
+    """The last ``n`` words before the cursor and the column where they start."""
+    end = len(before)
+    start = end
+    for _ in range(n):
+        m = _WORD_BEFORE.search(before[:start])
+        if not m:
+            return None
+        start = m.start(1)
+    if start == end:
+        return None
+    return before[start:end], start
+
+
+def complete(ws: Workspace, doc: str, line_text: str, line: int, col: int,
+             max_items: int = MAX_ITEMS) -> list[CompletionResult]:
+    col = max(0, min(col, len(line_text)))
+    before = line_text[:col]
+    out: list[CompletionResult] = []
+    if line > 0 and PREFIX.casefold().startswith(before.casefold()) \
+            and not line_text.startswith(PREFIX):
+        out.append(CompletionResult(PREFIX, PREFIX, 0, "start an abstract",
+                                    "Each abstract is one line that starts with `Abstract:`.",
+                                    "0000", "prefix"))
+        if not before:
+            return out
+    offers: dict[str, tuple[tuple, Topic, int]] = {}
+    keys = _sorted_keys(ws)
+    for n in (3, 2, 1):
+        typed = _typed_words(before, n)
+        if typed is None:
+            continue
+        text, start = typed
+        q = " ".join(text.casefold().split())
+        if len(q) < 2:
+            continue
+        for key in _prefix_matches(keys, q, 400):
+            _offer(offers, ws.catalog[key], start, 2, n, q)
+        if n == 1 and len(offers) < max_items and len(q) >= 3:
+            for key, score, _ in process.extract(q, keys, scorer=fuzz.partial_ratio,
+                                                 limit=100, score_cutoff=85):
+                _offer(offers, ws.catalog[key], start, 1 if score >= 95 else 0, n, q)
+    ranked = sorted(offers.values(), key=lambda r: r[0])[: max_items - len(out)]
+    for i, (_, topic, start) in enumerate(ranked):
+        detail = f"topic · in {topic.abstracts} abstract{'s' if topic.abstracts != 1 else ''}"
+        docs = _snippet(ws, topic) if i < 20 else f"**{topic.text}**"
+        out.append(CompletionResult(topic.text, topic.text, start, detail, docs,
+                                    f"{i + 1:04d}", "topic"))
+    return out
+
+
+def _offer(offers: dict, topic: Topic, start: int, quality: int, n: int, q: str) -> None:
+    if topic.abstracts <= 0 or topic.key == q:
+        return
+    words = len(topic.key.split())
+    usefulness = topic.abstracts * (1.0 + 0.5 * (words - 1))
+    rank = (-quality, -n, -usefulness, topic.key)
+    prev = offers.get(topic.key)
+    if prev is None or rank < prev[0]:
+        offers[topic.key] = (rank, topic, start)
+
+
+def _sorted_keys(ws: Workspace) -> list[str]:
+    cache = getattr(ws, "_completion_keys", None)
+    if cache is None or cache[0] != len(ws.catalog) or cache[1] is not ws.catalog:
+        keys = sorted(ws.catalog)
+        ws._completion_keys = (len(ws.catalog), ws.catalog, keys)  # type: ignore[attr-defined]
+        return keys
+    return cache[2]
+
+
+def _prefix_matches(keys: list[str], q: str, limit: int) -> list[str]:
+    out = []
+    i = bisect_left(keys, q)
+    while i < len(keys) and keys[i].startswith(q) and len(out) < limit:
+        out.append(keys[i])
+        i += 1
+    return out
+
+
+def _snippet(ws: Workspace, topic: Topic) -> str:
+    """Documentation: the phrase in a sentence of one abstract that has it."""
+    head = f"**{topic.text}** — topic of {topic.abstracts} abstract(s)"
+    doc, line = topic.example
+    d = ws.index.document(doc)
+    a = d.parsed.abstract_at(line) if d else None
+    if a is None:
+        return head
+    low = topic.text.casefold()
+    for s in sentences(a.text):
+        if low in s.casefold():
+            return f"{head}\n\n> {s}\n\n`{ws.namer(doc)}` line {line + 1}"
+    return f"{head}\n\n`{ws.namer(doc)}` line {line + 1}"

@@ -1,0 +1,128 @@
+"""Duplicate and format findings of one document, as plain diagnostics.
+
+Each duplicate finding names every other copy in its message (Neovim shows no related
+information) and lists them as ``related`` too. Codes are stable; severities come from settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..core.index import Copy, Finding
+from ..core.parse import ProblemCode
+from ..core.workspace import Workspace
+
+DUPLICATE_IN_LIST = "duplicate-in-list"
+NEAR_DUPLICATE_IN_LIST = "near-duplicate-in-list"
+DUPLICATE_ACROSS_LISTS = "duplicate-across-lists"
+NEAR_DUPLICATE_ACROSS_LISTS = "near-duplicate-across-lists"
+DUPLICATE_CODES = (DUPLICATE_IN_LIST, NEAR_DUPLICATE_IN_LIST, DUPLICATE_ACROSS_LISTS,
+                   NEAR_DUPLICATE_ACROSS_LISTS)
+FORMAT_CODES = tuple(c.value for c in ProblemCode)
+
+SEVERITIES = ("error", "warning", "information", "hint", "off")
+# A copy inside one list is a curator's mistake; the same paper in two lists is worth knowing.
+DEFAULT_SEVERITY: dict[str, str] = {
+    DUPLICATE_IN_LIST: "warning",
+    NEAR_DUPLICATE_IN_LIST: "warning",
+    DUPLICATE_ACROSS_LISTS: "information",
+    NEAR_DUPLICATE_ACROSS_LISTS: "information",
+    "format": "warning",
+}
+_HEADLINE = {
+    DUPLICATE_IN_LIST: "Duplicate abstract in this list",
+    NEAR_DUPLICATE_IN_LIST: "Near-duplicate abstract in this list",
+    DUPLICATE_ACROSS_LISTS: "Same abstract in another list",
+    NEAR_DUPLICATE_ACROSS_LISTS: "Another version of this abstract in another list",
+}
+MAX_NAMED = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    doc: str
+    line: int
+    start: int
+    end: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    line: int
+    start: int
+    end: int
+    severity: str
+    code: str
+    message: str
+    related: tuple[Related, ...] = ()
+    similarity: float | None = None
+    data: dict = field(default_factory=dict)
+
+
+def code_of(finding: Finding) -> str:
+    """In-list beats across-lists; exact beats near (the graver mistake names the finding)."""
+    same = [c for c in finding.copies if c.doc == finding.doc]
+    pool = same or list(finding.copies)
+    exact = any(c.exact for c in pool)
+    if same:
+        return DUPLICATE_IN_LIST if exact else NEAR_DUPLICATE_IN_LIST
+    return DUPLICATE_ACROSS_LISTS if exact else NEAR_DUPLICATE_ACROSS_LISTS
+
+
+def describe_copy(ws: Workspace, doc: str, c: Copy) -> str:
+    where = f"line {c.line + 1}" if c.doc == doc else f"{ws.namer(c.doc)}:{c.line + 1}"
+    return f"{where} ({how(c)})"
+
+
+def how(c: Copy) -> str:
+    if c.exact:
+        return "exact"
+    if c.contained:
+        return f"truncated copy, {c.similarity:.0%} contained"
+    return f"{c.similarity:.0%} similar"
+
+
+def severity_for(code: str, severities: Mapping[str, str]) -> str:
+    key = code if code in DUPLICATE_CODES else "format"
+    sev = severities.get(key, DEFAULT_SEVERITY[key])
+    return sev if sev in SEVERITIES else DEFAULT_SEVERITY[key]
+
+
+def document_diagnostics(ws: Workspace, doc: str,
+                         severities: Mapping[str, str] | None = None) -> list[Diagnostic]:
+    severities = severities or {}
+    out: list[Diagnostic] = []
+    d = ws.index.document(doc)
+    if d is None:
+        return out
+    for p in d.parsed.problems:
+        sev = severity_for(p.code.value, severities)
+        if sev != "off":
+            out.append(Diagnostic(p.line, p.start, p.end, sev, p.code.value, p.message))
+    for f in ws.index.findings(doc):
+        code = code_of(f)
+        sev = severity_for(code, severities)
+        if sev == "off":
+            continue
+        named = [describe_copy(ws, doc, c) for c in f.copies[:MAX_NAMED]]
+        more = len(f.copies) - MAX_NAMED
+        msg = f"{_HEADLINE[code]}: {', '.join(named)}" + (f", and {more} more" if more > 0 else "")
+        near = [c.similarity for c in f.copies if not c.exact]
+        similarity = 1.0 if f.exact and code in (DUPLICATE_IN_LIST, DUPLICATE_ACROSS_LISTS) \
+            else (max(near) if near else 1.0)
+        related = []
+        for c in f.copies:
+            other = ws.index.document(c.doc)
+            a = other.parsed.abstract_at(c.line) if other else None
+            if a is not None:
+                related.append(Related(c.doc, c.line, a.start, a.end,
+                                       f"{'exact copy' if c.exact else 'near duplicate'}: {how(c)}"))
+        out.append(Diagnostic(
+            f.line, f.start, f.end, sev, code, msg, tuple(related), similarity,
+            {"copies": [{"doc": c.doc, "line": c.line, "similarity": c.similarity,
+                         "exact": c.exact} for c in f.copies]},
+        ))
+    out.sort(key=lambda x: (x.line, x.start, x.code))
+    return out

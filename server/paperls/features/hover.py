@@ -1,0 +1,93 @@
+"""Hover: an abstract at a glance, or the whole list at a glance on its header line."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..core.workspace import Workspace
+from .diagnostics import how
+
+
+@dataclass(frozen=True, slots=True)
+class HoverResult:
+    markdown: str
+    line: int
+    start: int
+    end: int
+
+
+def _md(text: str) -> str:
+    """Escape Markdown in text taken from an abstract (it may hold `*`, `_`, `[`)."""
+    out = []
+    for ch in text:
+        if ch in "\\`*_[]<>#|":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def hover(ws: Workspace, doc: str, line: int, col: int) -> HoverResult | None:
+    d = ws.index.document(doc)
+    if d is None or line < 0 or line >= len(d.parsed.lines):
+        return None
+    a = d.parsed.abstract_at(line)
+    if a is not None:
+        return _abstract_hover(ws, doc, a)
+    if line == 0 and d.parsed.header is not None:
+        return _list_hover(ws, doc)
+    return None
+
+
+def _abstract_hover(ws: Workspace, doc: str, a) -> HoverResult:
+    s = ws.summary(doc, a)
+    parts = [f"### {_md(s.title) if s.title else 'Abstract'}", ""]
+    if s.gist:
+        parts += [f"> {_md(s.gist)}", ""]
+    if s.figures:
+        parts.append("**Key figures:** " + " · ".join(_md(f) for f in s.figures))
+    more = [p.text for p in s.topics if p.text not in s.title][:5]
+    if more:
+        parts.append("**Topics:** " + ", ".join(_md(t) for t in more))
+    parts.append(f"*{s.words:,} words · {s.chars:,} characters*")
+    copies = ws.index.copies(doc, a.line)
+    if copies:
+        parts += ["", f"**Also in {len(copies)} other place{'s' if len(copies) > 1 else ''}:**"]
+        for c in copies[:10]:
+            where = "this list" if c.doc == doc else f"`{ws.namer(c.doc)}`"
+            parts.append(f"- {where}, line {c.line + 1}: {how(c)}")
+        if len(copies) > 10:
+            parts.append(f"- … and {len(copies) - 10} more")
+    else:
+        parts += ["", "*No other copy in the workspace.*"]
+    return HoverResult("\n".join(parts), a.line, a.start, a.end)
+
+
+def _list_hover(ws: Workspace, doc: str) -> HoverResult:
+    d = ws.index.document(doc)
+    assert d is not None
+    header = d.parsed.header or ""
+    n = len(d.parsed.abstracts)
+    in_list = 0
+    shared: Counter[str] = Counter()
+    for f in ws.index.findings(doc):
+        if any(c.doc == doc for c in f.copies):
+            in_list += 1
+        for other in {c.doc for c in f.copies if c.doc != doc}:
+            shared[other] += 1
+    parts = [f"### {_md(header)}", "",
+             f"**{n} abstract{'s' if n != 1 else ''}** in `{ws.namer(doc)}`"]
+    if d.parsed.problems:
+        parts.append(f"- {len(d.parsed.problems)} malformed line(s)")
+    parts.append(f"- {in_list} abstract(s) with a copy inside this list" if in_list
+                 else "- no duplicates inside this list")
+    if shared:
+        parts += ["", "**Papers shared with other lists:**"]
+        for other, k in shared.most_common(10):
+            parts.append(f"- `{ws.namer(other)}`: {k} paper{'s' if k > 1 else ''}")
+        if len(shared) > 10:
+            parts.append(f"- … and {len(shared) - 10} more lists")
+    else:
+        parts.append("- no paper shared with another list")
+    return HoverResult("\n".join(parts), 0, 0, len(d.parsed.lines[0]))

@@ -1,0 +1,44 @@
+"""Go to matching abstract: the other copies of the paper under the cursor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    doc: str
+    line: int
+    start: int
+    end: int
+    exact: bool
+    similarity: float
+
+
+def _target(ws: Workspace, doc: str, line: int, exact: bool, sim: float) -> Target | None:
+    d = ws.index.document(doc)
+    a = d.parsed.abstract_at(line) if d else None
+    return Target(doc, line, a.start, a.end, exact, sim) if a else None
+
+
+def definition(ws: Workspace, doc: str, line: int) -> list[Target]:
+    """Other copies: exact first, then near ones, best first."""
+    out = []
+    for c in ws.index.copies(doc, line):
+        t = _target(ws, c.doc, c.line, c.exact, c.similarity)
+        if t is not None:
+            out.append(t)
+    return out
+
+
+def references(ws: Workspace, doc: str, line: int, include_declaration: bool) -> list[Target]:
+    others = definition(ws, doc, line)
+    if not others and ws.index.text_id(doc, line) is None:
+        return []
+    if include_declaration:
+        me = _target(ws, doc, line, True, 1.0)
+        if me is not None:
+            return [me, *others]
+    return others
