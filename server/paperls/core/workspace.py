@@ -87,17 +87,29 @@ class Workspace:
     def _topics_of(self, tid: int, text: str) -> tuple[Phrase, ...]:
         got = self._topics.get(tid)
         if got is None:
-            got = self._topics[tid] = tuple(extract(text, self.corpus, TOPICS_PER_ABSTRACT))
-            where = min(self.index.occurrences(tid), default=("", -1))
-            for p in got:
-                t = self.catalog.get(p.key)
-                if t is None:
-                    t = self.catalog[p.key] = Topic(p.text, p.key, 0, Counter(), where)
-                t.abstracts += 1
-                t.forms[p.text] += 1
-                if t.forms[p.text] > t.forms[t.text]:
-                    t.text = p.text
+            got = tuple(extract(text, self.corpus, TOPICS_PER_ABSTRACT))
+            self._record(tid, got)
         return got
+
+    def _record(self, tid: int, phrases: tuple[Phrase, ...]) -> None:
+        self._topics[tid] = phrases
+        where = min(self.index.occurrences(tid), default=("", -1))
+        for p in phrases:
+            t = self.catalog.get(p.key)
+            if t is None:
+                t = self.catalog[p.key] = Topic(p.text, p.key, 0, Counter(), where)
+            t.abstracts += 1
+            t.forms[p.text] += 1
+            if t.forms[p.text] > t.forms[t.text]:
+                t.text = p.text
+
+    def add_topics(self, items: list[tuple[str, Abstract]],
+                   topics: list[tuple[Phrase, ...]]) -> None:
+        """Record topics extracted elsewhere (a worker) for texts that are still indexed."""
+        for (doc, a), phrases in zip(items, topics, strict=True):
+            tid = self.index.text_id(doc, a.line)
+            if tid is not None and tid not in self._topics:
+                self._record(tid, phrases)
 
     def missing_topics(self) -> list[tuple[str, Abstract]]:
         """One occurrence of every indexed text whose topics are not extracted yet."""

@@ -1,0 +1,185 @@
+"""The command line: ``paperls serve``, ``paperls check``, ``paperls topics``.
+
+``check`` runs the same index and diagnostics as the server, without an editor; ``topics`` prints
+the key phrases of every abstract (one JSON line each with ``--format jsonl``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from . import __version__
+from .core.parse import ParsedList, parse
+from .core.workspace import Workspace
+from .features.diagnostics import SEVERITIES, document_diagnostics
+
+LEVELS = {"error": 0, "warning": 1, "information": 2, "hint": 3}
+
+
+def _collect(paths: list[str], max_mb: float) -> tuple[list[tuple[str, ParsedList]], list[str]]:
+    from .lsp import scan
+    from .lsp.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+
+    warnings: list[str] = []
+    items: list[tuple[str, ParsedList]] = []
+    seen: set[str] = set()
+    for raw in paths:
+        root = Path(raw)
+        if not root.exists():
+            warnings.append(f"{raw}: no such file or directory")
+            continue
+        if root.is_file():
+            r = scan.read_file(root, int(max_mb * 1e6), warnings.append)
+            files = [(root, r)] if r is not None else []
+            if r is None and root.stat().st_size <= max_mb * 1e6:
+                warnings.append(f"{raw}: not an abstract list (no line starts with `Abstract:`)")
+        else:
+            files = list(scan.find_lists([root], DEFAULT_INCLUDE, DEFAULT_EXCLUDE,
+                                         int(max_mb * 1e6), warnings.append))
+        for p, r in files:
+            key = str(p)
+            if key in seen:
+                continue
+            seen.add(key)
+            parsed = parse(r.text)
+            if r.problem is not None:
+                parsed = ParsedList(parsed.lines, parsed.header, parsed.abstracts,
+                                    (r.problem, *parsed.problems))
+            items.append((key, parsed))
+    return items, warnings
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    items, warnings = _collect(args.paths, args.max_file_size_mb)
+    for w in warnings:
+        print(f"paperls: {w}", file=sys.stderr)
+    if not items:
+        print("paperls: no abstract lists found", file=sys.stderr)
+        return 2 if warnings else 0
+    ws = Workspace(args.threshold)
+    ws.bulk_load(items)
+    findings = []
+    for doc, parsed in items:
+        for d in document_diagnostics(ws, doc):
+            line_text = parsed.lines[d.line] if d.line < len(parsed.lines) else ""
+            f = {
+                "path": doc, "line": d.line + 1, "column": d.start + 1,
+                "end_column": max(d.end, d.start) + 1,
+                "severity": d.severity, "code": d.code, "message": d.message,
+            }
+            if d.code.endswith(("duplicate-in-list", "duplicate-across-lists")):
+                f["similarity"] = d.similarity
+                f["related"] = [{"path": r.doc, "line": r.line + 1} for r in d.related]
+            f["_text"] = line_text
+            findings.append(f)
+    worst = min((LEVELS[f["severity"]] for f in findings), default=99)
+    for f in findings:
+        f.pop("_text")
+    if args.format == "json":
+        json.dump(findings, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for f in findings:
+            print(f"{f['path']}:{f['line']}:{f['column']}: {f['severity']}: {f['message']} "
+                  f"[{f['code']}]")
+        n = sum(len(p.abstracts) for _, p in items)
+        print(f"{len(items)} list(s), {n} abstract(s), {len(findings)} finding(s)",
+              file=sys.stderr)
+    if args.fail_on != "never" and worst <= LEVELS[args.fail_on]:
+        return 1
+    return 0
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    items, warnings = _collect(args.paths, args.max_file_size_mb)
+    for w in warnings:
+        print(f"paperls: {w}", file=sys.stderr)
+    ws = Workspace()
+    for doc, parsed in items:  # corpus statistics only: no duplicate matching needed here
+        ws.index._attach(doc, parsed)
+    ws._drain()
+    roots = [Path(p) for p in args.paths]
+    for doc, parsed in items:
+        rel = _relative(Path(doc), roots)
+        for a in parsed.abstracts:
+            phrases = [p.text for p in ws.topics(doc, a)[: args.top]]
+            if args.format == "jsonl":
+                sys.stdout.write(json.dumps({"file": rel, "line": a.line + 1,
+                                             "keyphrases": phrases}, ensure_ascii=False) + "\n")
+            else:
+                sys.stdout.write(f"{rel}:{a.line + 1}: {'; '.join(phrases)}\n")
+    return 0
+
+
+def _relative(p: Path, roots: list[Path]) -> str:
+    for r in roots:
+        if r.is_dir():
+            try:
+                return p.relative_to(r).as_posix()
+            except ValueError:
+                continue
+    return p.name
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    logging.basicConfig(stream=sys.stderr, level=getattr(logging, args.log_level.upper()),
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from .lsp.server import server
+
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="paperls", description=__doc__.splitlines()[0])
+    ap.add_argument("--version", action="version", version=f"paperls {__version__}")
+    sub = ap.add_subparsers(dest="cmd")
+    s = sub.add_parser("serve", help="speak LSP on stdio (default) or TCP")
+    s.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
+    s.add_argument("--stdio", action="store_true", help="stdio (the default; for editors that pass it)")
+    s.add_argument("--log-level", default="warning",
+                   choices=["debug", "info", "warning", "error"], help="stderr log level")
+    s.set_defaults(func=cmd_serve)
+    c = sub.add_parser("check", help="report duplicates and malformed lines without an editor")
+    c.add_argument("paths", nargs="+", help="abstract-list files or folders to scan")
+    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.add_argument("--fail-on", choices=["error", "warning", "information", "hint", "never"],
+                   default="warning",
+                   help="exit 1 when a finding is at least this severe (default: warning)")
+    c.add_argument("--threshold", type=float, default=0.8,
+                   help="near-duplicate similarity threshold, 0.5 to 1 (default 0.8)")
+    c.add_argument("--max-file-size-mb", type=float, default=50.0)
+    c.set_defaults(func=cmd_check)
+    t = sub.add_parser("topics", help="print the key phrases of every abstract")
+    t.add_argument("paths", nargs="+")
+    t.add_argument("--format", choices=["text", "jsonl"], default="text")
+    t.add_argument("--top", type=int, default=10, help="phrases per abstract (default 10)")
+    t.add_argument("--max-file-size-mb", type=float, default=50.0)
+    t.set_defaults(func=cmd_topics)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    if args.cmd is None:
+        args = ap.parse_args(["serve", *(argv or sys.argv[1:])])
+    if getattr(args, "threshold", 0.8) is not None and not 0.5 <= getattr(args, "threshold", 0.8) <= 1:
+        ap.error("--threshold must be between 0.5 and 1")
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+__all__ = ["main", "SEVERITIES"]

@@ -1,0 +1,85 @@
+"""Conversions between the core's code-point columns and the client's position units.
+
+The core counts code points on its own line table (``ParsedList.lines``); the client counts in
+the negotiated encoding (UTF-16 by default). Unit counting is pygls's codec; clamping is ours:
+a position past the end of a line means the end of that line, past the last line the end of the
+document (pygls's own conversion clamps one character short and mutates its argument).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec
+
+from ..features.diagnostics import Diagnostic
+from ..features.matching import Target
+
+SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "information": types.DiagnosticSeverity.Information,
+    "hint": types.DiagnosticSeverity.Hint,
+}
+
+
+def from_client(lines: Sequence[str], pos: types.Position, codec: PositionCodec) -> tuple[int, int]:
+    """Client position -> (line, code-point column), clamped into the document."""
+    if not lines:
+        return 0, 0
+    line = pos.line
+    if line < 0:
+        return 0, 0
+    if line >= len(lines):
+        return len(lines) - 1, len(lines[-1])
+    text = lines[line]
+    units = 0
+    for i, ch in enumerate(text):
+        if units >= pos.character:
+            return line, i
+        units += codec.impl.code_units_for_char(ch)
+    return line, len(text)
+
+
+def to_client(lines: Sequence[str], line: int, col: int, codec: PositionCodec) -> types.Position:
+    if not lines:
+        return types.Position(0, 0)
+    line = max(0, min(line, len(lines) - 1))
+    text = lines[line]
+    col = max(0, min(col, len(text)))
+    return types.Position(line, codec.client_num_units(text[:col]))
+
+
+def range_to_client(lines: Sequence[str], line: int, start: int, end: int,
+                    codec: PositionCodec) -> types.Range:
+    return types.Range(to_client(lines, line, start, codec), to_client(lines, line, end, codec))
+
+
+def diagnostic(d: Diagnostic, lines: Sequence[str], codec: PositionCodec, uri_of,
+               lines_of) -> types.Diagnostic:
+    related = []
+    for r in d.related:
+        other = lines_of(r.doc)
+        if other is None:
+            continue
+        related.append(types.DiagnosticRelatedInformation(
+            types.Location(uri_of(r.doc), range_to_client(other, r.line, r.start, r.end, codec)),
+            r.message,
+        ))
+    data = dict(d.data)
+    if d.similarity is not None:
+        data["similarity"] = d.similarity
+    return types.Diagnostic(
+        range=range_to_client(lines, d.line, d.start, d.end, codec),
+        message=d.message,
+        severity=SEVERITY[d.severity],
+        code=d.code,
+        source="paperls",
+        related_information=related or None,
+        data=data or None,
+    )
+
+
+def location(t: Target, lines: Sequence[str], codec: PositionCodec, uri_of) -> types.Location:
+    return types.Location(uri_of(t.doc), range_to_client(lines, t.line, t.start, t.end, codec))

@@ -1,0 +1,497 @@
+"""The paperls language server: state, lifecycle, and thin handlers.
+
+Handlers convert positions in, call one feature function, convert the result out. The workspace
+model is changed only on the event loop; the initial index is built in a worker thread into a
+fresh model that replaces the current one when done (open documents are applied on top).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.uris import from_fs_path, to_fs_path
+
+from .. import __version__
+from ..core.parse import ParsedList, parse
+from ..core.topics import extract
+from ..core.workspace import TOPICS_PER_ABSTRACT, Workspace
+from ..features import completion, diagnostics, hover, matching
+from . import convert, scan
+from .settings import Settings, from_client
+
+log = logging.getLogger("paperls")
+
+DEBOUNCE_S = 0.15
+TOPIC_CHUNK = 400
+
+
+class PaperProtocol(LanguageServerProtocol):
+    """pygls's protocol, answering requests whose parameters do not fit the schema.
+
+    pygls 2.1 drops such a request without a response, and the client waits forever; the LSP
+    says to answer InvalidParams (-32602).
+    """
+
+    def structure_message(self, data: dict[str, Any]):
+        try:
+            return super().structure_message(data)
+        except JsonRpcInvalidParams:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                self._send_response(data["id"], error=types.ResponseError(
+                    code=types.ErrorCodes.InvalidParams,
+                    message=f"invalid parameters for {data.get('method')}"))
+            return _Dropped()
+
+
+class _Dropped:
+    """A message already answered; ``handle_message`` ignores it (its jsonrpc is not 2.0)."""
+
+    jsonrpc = "dropped"
+
+
+class PaperServer(LanguageServer):
+    """paperls state.
+
+    Attributes:
+        model: the workspace model (index, topics); replaced whole after the initial scan.
+        settings: the current settings.
+        roots: workspace folders as paths; nothing outside them is read from disk.
+        published: documents with diagnostics on the client, so cleared ones get an empty list.
+        indexing: whether the initial scan is running.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("paperls", __version__, protocol_cls=PaperProtocol,
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.settings = Settings()
+        self.roots: list[Path] = []
+        self.model = Workspace(self.settings.near_threshold, namer=self.display_name)
+        self.published: set[str] = set()
+        self.indexing = False
+        self._tasks: set[asyncio.Task] = set()
+        self._debounce: dict[str, asyncio.Task] = {}
+        self._index_generation = 0
+
+    # ----- helpers -------------------------------------------------------------------------
+
+    def run_task(self, coro, name: str) -> asyncio.Task:
+        """Start a background task that is kept referenced and whose failure is logged."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("%s failed", name, exc_info=t.exception())
+                self.log(f"{name} failed: {t.exception()!r}", types.MessageType.Error)
+
+        task.add_done_callback(done)
+        return task
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        log.info(message)
+        try:
+            self.window_log_message(types.LogMessageParams(kind, message))
+        except Exception:  # no transport yet (unit tests) or the client is gone
+            pass
+
+    def display_name(self, uri: str) -> str:
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        if path is None:
+            return uri.rsplit("/", 1)[-1]
+        p = Path(path)
+        for root in self.roots:
+            try:
+                return p.relative_to(root).as_posix()
+            except ValueError:
+                continue
+        return p.name
+
+    @staticmethod
+    def canonical(uri: str) -> str:
+        if uri.startswith("file:"):
+            path = to_fs_path(uri)
+            if path:
+                return from_fs_path(os.path.normpath(path)) or uri
+        return uri
+
+    def lines_of(self, uri: str):
+        d = self.model.index.document(uri)
+        return d.parsed.lines if d else None
+
+    def ensure_document(self, uri: str) -> ParsedList | None:
+        """The parse of ``uri``, indexing the editor's text if it is not indexed yet."""
+        d = self.model.index.document(uri)
+        if d is not None:
+            return d.parsed
+        try:
+            doc = self.workspace.get_text_document(uri)
+            text = doc.source
+        except Exception:
+            return None
+        parsed = parse(text)
+        if not parsed.is_abstract_list:
+            return None
+        self.model.set_document(uri, parsed)
+        return parsed
+
+    # ----- indexing ------------------------------------------------------------------------
+
+    def apply_settings(self, raw: Any) -> None:
+        settings, problems = from_client(raw)
+        for p in problems:
+            self.log(p, types.MessageType.Warning)
+        self.settings = settings
+        self.model.set_threshold(settings.near_threshold)
+        self.publish_all()  # severities or the threshold may have changed
+
+    def update_open(self, uri: str) -> None:
+        """Re-index an open document from the editor's text and publish what changed."""
+        try:
+            text = self.workspace.get_text_document(uri).source
+        except Exception:
+            return
+        parsed = parse(text)
+        if not parsed.is_abstract_list and self.model.index.document(uri) is None:
+            return  # a plain .txt that is not an abstract list: leave it alone
+        affected = self.model.set_document(uri, parsed)
+        self.fill_topics_for(uri)
+        self.publish(affected | {uri})
+
+    def fill_topics_for(self, uri: str) -> None:
+        d = self.model.index.document(uri)
+        if d is not None:
+            self.model.fill_topics((uri, a) for a in d.parsed.abstracts)
+
+    def reload_from_disk(self, uri: str) -> set[str]:
+        path = to_fs_path(uri)
+        if path is None or not scan.within(Path(path), [r.resolve() for r in self.roots]):
+            return self.model.remove_document(uri) | {uri}
+        r = scan.read_file(Path(path), int(self.settings.max_file_size_mb * 1e6), self.warn)
+        if r is None:
+            return self.model.remove_document(uri) | {uri}
+        parsed = parse(r.text)
+        if r.problem is not None:
+            parsed = ParsedList(parsed.lines, parsed.header, parsed.abstracts,
+                                (r.problem, *parsed.problems))
+        affected = self.model.set_document(uri, parsed)
+        self.fill_topics_for(uri)
+        return affected
+
+    def warn(self, message: str) -> None:
+        self.log(message, types.MessageType.Warning)
+
+    async def index_workspace(self) -> None:
+        """Scan every root in a worker, then swap the fresh model in and publish."""
+        self._index_generation += 1
+        generation = self._index_generation
+        self.indexing = True
+        token = None
+        caps = self.client_capabilities
+        if caps.window and caps.window.work_done_progress:
+            token = str(uuid.uuid4())
+            try:
+                await asyncio.wait_for(self.work_done_progress.create_async(token), 5)
+                self.work_done_progress.begin(token, types.WorkDoneProgressBegin(
+                    title="paperls: indexing abstract lists", cancellable=False, percentage=0))
+            except Exception:
+                token = None
+        started = time.perf_counter()
+        settings = self.settings
+        loop = asyncio.get_running_loop()
+        warnings: list[str] = []
+
+        def report(files: int, abstracts: int) -> None:
+            if token is not None:
+                loop.call_soon_threadsafe(self.work_done_progress.report, token,
+                                          types.WorkDoneProgressReport(
+                                              message=f"{files} files, {abstracts} abstracts"))
+
+        def build() -> Workspace:
+            fresh = Workspace(settings.near_threshold, namer=self.display_name)
+            items = []
+            n = 0
+            for path, r in scan.find_lists(self.roots, settings.include, settings.exclude,
+                                           int(settings.max_file_size_mb * 1e6), warnings.append):
+                parsed = parse(r.text)
+                if r.problem is not None:
+                    parsed = ParsedList(parsed.lines, parsed.header, parsed.abstracts,
+                                        (r.problem, *parsed.problems))
+                items.append((self.canonical(from_fs_path(str(path)) or str(path)), parsed))
+                n += len(parsed.abstracts)
+                if len(items) % 50 == 0:
+                    report(len(items), n)
+            report(len(items), n)
+            fresh.bulk_load(items)
+            return fresh
+
+        try:
+            fresh = await loop.run_in_executor(None, build)
+        finally:
+            self.indexing = False
+        for w in warnings:
+            self.warn(w)
+        if generation != self._index_generation:
+            return  # a newer re-index superseded this one
+        for doc in self.workspace.text_documents.values():
+            parsed = parse(doc.source)
+            uri = self.canonical(doc.uri)
+            if parsed.is_abstract_list or fresh.index.document(uri) is not None:
+                fresh.set_document(uri, parsed)
+        old = self.model
+        self.model = fresh
+        elapsed = time.perf_counter() - started
+        msg = (f"indexed {len(fresh.index.docs)} lists, {fresh.index.abstract_count} abstracts "
+               f"in {elapsed:.2f} s")
+        self.log(msg)
+        self.publish(set(fresh.index.docs) | set(old.index.docs) | self.published)
+        if token is not None:
+            self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=msg))
+        self.run_task(self.fill_topics_background(), "topic extraction")
+
+    async def fill_topics_background(self) -> None:
+        """Extract topics of every indexed text in a worker, a chunk at a time."""
+        model = self.model
+        loop = asyncio.get_running_loop()
+        todo = model.missing_topics()
+        for i in range(0, len(todo), TOPIC_CHUNK):
+            if model is not self.model:
+                return
+            chunk = todo[i:i + TOPIC_CHUNK]
+            corpus = model.corpus
+            topics = await loop.run_in_executor(
+                None, lambda c=chunk: [tuple(extract(a.text, corpus, TOPICS_PER_ABSTRACT))
+                                       for _, a in c])
+            model.add_topics(chunk, topics)
+
+    # ----- diagnostics ---------------------------------------------------------------------
+
+    def publish(self, uris: set[str]) -> None:
+        codec = self.workspace.position_codec
+        for uri in sorted(uris):
+            lines = self.lines_of(uri)
+            diags = []
+            if lines is not None:
+                found = diagnostics.document_diagnostics(self.model, uri, self.settings.severities())
+                diags = [convert.diagnostic(d, lines, codec, lambda u: u, self.lines_of)
+                         for d in found]
+            if not diags and uri not in self.published:
+                continue
+            version = None
+            try:
+                if uri in self.workspace.text_documents:
+                    version = self.workspace.get_text_document(uri).version
+            except Exception:
+                version = None
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=diags, version=version))
+            if diags:
+                self.published.add(uri)
+            else:
+                self.published.discard(uri)
+
+    def publish_all(self) -> None:
+        self.publish(set(self.model.index.docs) | self.published)
+
+    def schedule(self, uri: str, delay: float) -> None:
+        """Debounced re-index of an open document, keyed by URI."""
+        prev = self._debounce.pop(uri, None)
+        if prev is not None:
+            prev.cancel()
+
+        async def later() -> None:
+            await asyncio.sleep(delay)
+            self._debounce.pop(uri, None)
+            if uri in self.workspace.text_documents:
+                self.update_open(uri)
+
+        self._debounce[uri] = self.run_task(later(), f"re-index {uri}")
+
+
+server = PaperServer()
+
+
+def _pos(ls: PaperServer, uri: str, pos: types.Position) -> tuple[ParsedList, int, int] | None:
+    parsed = ls.ensure_document(uri)
+    if parsed is None:
+        return None
+    line, col = convert.from_client(parsed.lines, pos, ls.workspace.position_codec)
+    return parsed, line, col
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: PaperServer, params: types.InitializeParams) -> None:
+    roots = []
+    for f in params.workspace_folders or []:
+        p = to_fs_path(f.uri)
+        if p:
+            roots.append(Path(p))
+    if not roots and params.root_uri:
+        p = to_fs_path(params.root_uri)
+        if p:
+            roots.append(Path(p))
+    elif not roots and params.root_path:
+        roots.append(Path(params.root_path))
+    ls.roots = [r for r in roots if r.is_dir()]
+    ls.apply_settings(params.initialization_options)
+
+
+@server.feature(types.INITIALIZED)
+async def initialized(ls: PaperServer, params: types.InitializedParams) -> None:
+    caps = ls.client_capabilities
+    ws_caps = caps.workspace
+    if ws_caps and ws_caps.configuration:
+        ls.run_task(_pull_configuration(ls), "configuration")
+    if ws_caps and ws_caps.did_change_watched_files and \
+            ws_caps.did_change_watched_files.dynamic_registration:
+        ls.run_task(_register_watchers(ls), "file watcher registration")
+    if ls.roots:
+        ls.run_task(ls.index_workspace(), "initial index")
+
+
+async def _register_watchers(ls: PaperServer) -> None:
+    watchers = [types.FileSystemWatcher(glob_pattern=g) for g in ls.settings.include]
+    await ls.client_register_capability_async(types.RegistrationParams(registrations=[
+        types.Registration(id=str(uuid.uuid4()),
+                           method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                           register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                               watchers=watchers)),
+    ]))
+
+
+async def _pull_configuration(ls: PaperServer) -> None:
+    try:
+        got = await asyncio.wait_for(ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section="paperls")])), 10)
+    except Exception as err:
+        ls.log(f"could not read the client's settings: {err!r}", types.MessageType.Warning)
+        return
+    if got and got[0] is not None:
+        ls.apply_settings({"paperls": got[0]})
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+def did_change_configuration(ls: PaperServer, params: types.DidChangeConfigurationParams) -> None:
+    caps = ls.client_capabilities.workspace
+    if caps and caps.configuration:
+        ls.run_task(_pull_configuration(ls), "configuration")
+    elif isinstance(params.settings, dict):
+        ls.apply_settings(params.settings)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: PaperServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.update_open(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: PaperServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri, DEBOUNCE_S)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: PaperServer, params: types.DidSaveTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: PaperServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    pending = ls._debounce.pop(uri, None)
+    if pending is not None:
+        pending.cancel()
+    # A closed document is indexed from disk again (or dropped if it is not on disk).
+    ls.publish(ls.reload_from_disk(uri))
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(ls: PaperServer, params: types.DidChangeWatchedFilesParams) -> None:
+    affected: set[str] = set()
+    for change in params.changes:
+        uri = ls.canonical(change.uri)
+        if uri in ls.workspace.text_documents:
+            continue  # the editor's text wins over the disk while the document is open
+        if change.type == types.FileChangeType.Deleted:
+            affected |= ls.model.remove_document(uri) | {uri}
+        else:
+            affected |= ls.reload_from_disk(uri)
+    ls.publish(affected)
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def on_hover(ls: PaperServer, params: types.HoverParams) -> types.Hover | None:
+    at = _pos(ls, params.text_document.uri, params.position)
+    if at is None:
+        return None
+    parsed, line, col = at
+    h = hover.hover(ls.model, params.text_document.uri, line, col)
+    if h is None:
+        return None
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=h.markdown),
+        range=convert.range_to_client(parsed.lines, h.line, h.start, h.end,
+                                      ls.workspace.position_codec),
+    )
+
+
+def _locations(ls: PaperServer, targets) -> list[types.Location]:
+    out = []
+    for t in targets:
+        lines = ls.lines_of(t.doc)
+        if lines is not None:
+            out.append(convert.location(t, lines, ls.workspace.position_codec, lambda u: u))
+    return out
+
+
+@server.feature(types.TEXT_DOCUMENT_DEFINITION)
+def on_definition(ls: PaperServer, params: types.DefinitionParams) -> list[types.Location] | None:
+    at = _pos(ls, params.text_document.uri, params.position)
+    if at is None:
+        return None
+    return _locations(ls, matching.definition(ls.model, params.text_document.uri, at[1])) or None
+
+
+@server.feature(types.TEXT_DOCUMENT_REFERENCES)
+def on_references(ls: PaperServer, params: types.ReferenceParams) -> list[types.Location] | None:
+    at = _pos(ls, params.text_document.uri, params.position)
+    if at is None:
+        return None
+    targets = matching.references(ls.model, params.text_document.uri, at[1],
+                                  params.context.include_declaration)
+    return _locations(ls, targets) or None
+
+
+@server.feature(types.TEXT_DOCUMENT_COMPLETION,
+                types.CompletionOptions(trigger_characters=[":"]))
+def on_completion(ls: PaperServer, params: types.CompletionParams) -> types.CompletionList | None:
+    at = _pos(ls, params.text_document.uri, params.position)
+    if at is None:
+        return None
+    parsed, line, col = at
+    codec = ls.workspace.position_codec
+    text = parsed.lines[line] if line < len(parsed.lines) else ""
+    items = []
+    for r in completion.complete(ls.model, params.text_document.uri, text, line, col,
+                                 ls.settings.completion_max_items):
+        rng = convert.range_to_client(parsed.lines, line, r.start, col, codec)
+        items.append(types.CompletionItem(
+            label=r.label,
+            kind=types.CompletionItemKind.Keyword if r.kind == "prefix"
+            else types.CompletionItemKind.Text,
+            detail=r.detail,
+            documentation=types.MarkupContent(types.MarkupKind.Markdown, r.documentation),
+            sort_text=r.sort_text,
+            filter_text=text[r.start:col] if r.kind == "topic" else r.label,
+            text_edit=types.TextEdit(range=rng, new_text=r.insert_text),
+        ))
+    return types.CompletionList(is_incomplete=True, items=items)

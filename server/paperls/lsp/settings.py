@@ -1,0 +1,139 @@
+"""Settings: one typed class that mirrors ``client-vscode/package.json`` key for key.
+
+Values come from ``initializationOptions`` and ``workspace/configuration`` (section
+``paperls``), as nested objects or dotted keys. A bad value is logged and replaced by its default,
+never a crash.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from ..core.similarity import DEFAULT_THRESHOLD
+from ..features.diagnostics import DEFAULT_SEVERITY, SEVERITIES
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INCLUDE = ["**/*.txt", "**/*.abstracts"]
+DEFAULT_EXCLUDE = ["**/.git/**", "**/node_modules/**", "**/.venv/**", "**/venv/**",
+                   "**/__pycache__/**", "**/.tox/**"]
+
+
+@dataclass(slots=True)
+class Settings:
+    """paperls settings; field docs are the settings' descriptions."""
+
+    near_threshold: float = DEFAULT_THRESHOLD
+    """paperls.nearDuplicate.threshold: word-level similarity (0.5 to 1) from which two
+    abstracts count as versions of one paper."""
+    severity_duplicate_in_list: str = DEFAULT_SEVERITY["duplicate-in-list"]
+    """paperls.severity.duplicateInList"""
+    severity_near_duplicate_in_list: str = DEFAULT_SEVERITY["near-duplicate-in-list"]
+    """paperls.severity.nearDuplicateInList"""
+    severity_duplicate_across_lists: str = DEFAULT_SEVERITY["duplicate-across-lists"]
+    """paperls.severity.duplicateAcrossLists"""
+    severity_near_duplicate_across_lists: str = DEFAULT_SEVERITY["near-duplicate-across-lists"]
+    """paperls.severity.nearDuplicateAcrossLists"""
+    severity_format: str = DEFAULT_SEVERITY["format"]
+    """paperls.severity.format: malformed lines (prefix missing or miscased, empty, wrapped)."""
+    include: list[str] = field(default_factory=lambda: list(DEFAULT_INCLUDE))
+    """paperls.index.include: globs of files that may be abstract lists."""
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
+    """paperls.index.exclude: globs never indexed (on top of .gitignore)."""
+    max_file_size_mb: float = 50.0
+    """paperls.index.maxFileSizeMB: larger files are skipped with a logged reason."""
+    completion_max_items: int = 50
+    """paperls.completion.maxItems"""
+
+    def severities(self) -> dict[str, str]:
+        return {
+            "duplicate-in-list": self.severity_duplicate_in_list,
+            "near-duplicate-in-list": self.severity_near_duplicate_in_list,
+            "duplicate-across-lists": self.severity_duplicate_across_lists,
+            "near-duplicate-across-lists": self.severity_near_duplicate_across_lists,
+            "format": self.severity_format,
+        }
+
+
+# Client key (under "paperls.") -> field name.
+KEYS: dict[str, str] = {
+    "nearDuplicate.threshold": "near_threshold",
+    "severity.duplicateInList": "severity_duplicate_in_list",
+    "severity.nearDuplicateInList": "severity_near_duplicate_in_list",
+    "severity.duplicateAcrossLists": "severity_duplicate_across_lists",
+    "severity.nearDuplicateAcrossLists": "severity_near_duplicate_across_lists",
+    "severity.format": "severity_format",
+    "index.include": "include",
+    "index.exclude": "exclude",
+    "index.maxFileSizeMB": "max_file_size_mb",
+    "completion.maxItems": "completion_max_items",
+}
+
+
+def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            key = f"{prefix}{k}"
+            if isinstance(v, dict):
+                out.update(_flatten(v, key + "."))
+            else:
+                out[key] = v
+    return out
+
+
+def _valid(name: str, value: Any) -> Any:
+    """The value if it fits the field, else raise ValueError with a reason."""
+    if name == "near_threshold":
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0.5 <= value <= 1:
+            raise ValueError("a number from 0.5 to 1")
+        return float(value)
+    if name.startswith("severity_"):
+        if value not in SEVERITIES:
+            raise ValueError(f"one of {', '.join(SEVERITIES)}")
+        return value
+    if name in ("include", "exclude"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("a list of glob strings")
+        return list(value)
+    if name == "max_file_size_mb":
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ValueError("a positive number")
+        return float(value)
+    if name == "completion_max_items":
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+            raise ValueError("a whole number from 1 to 1000")
+        return value
+    raise ValueError("unknown")
+
+
+def from_client(raw: Any) -> tuple[Settings, list[str]]:
+    """Settings from a client's object; returns them with one message per value replaced."""
+    s = Settings()
+    problems: list[str] = []
+    if raw is None:
+        return s, problems
+    if not isinstance(raw, dict):
+        return s, [f"paperls settings should be an object, got {type(raw).__name__}: defaults used"]
+    flat = _flatten(raw.get("paperls", raw) if isinstance(raw.get("paperls"), dict) else raw)
+    for key, value in flat.items():
+        key = key.removeprefix("paperls.")
+        name = KEYS.get(key)
+        if name is None:
+            continue
+        if value is None:
+            continue
+        try:
+            setattr(s, name, _valid(name, value))
+        except ValueError as err:
+            default = getattr(Settings(), name)
+            problems.append(f"paperls.{key} = {value!r} is not valid (expected {err}); "
+                            f"using the default {default!r}")
+    for p in problems:
+        log.warning(p)
+    return s, problems
+
+
+assert {f.name for f in fields(Settings)} == set(KEYS.values())
