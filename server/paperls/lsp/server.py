@@ -33,6 +33,7 @@ log = logging.getLogger("paperls")
 
 DEBOUNCE_S = 0.15
 TOPIC_CHUNK = 400
+SMALL_WORKSPACE = 2000  # abstracts whose topics are extracted before the first diagnostics
 
 
 class PaperProtocol(LanguageServerProtocol):
@@ -233,6 +234,8 @@ class PaperServer(LanguageServer):
                     report(len(items), n)
             report(len(items), n)
             fresh.bulk_load(items)
+            if fresh.index.abstract_count <= SMALL_WORKSPACE:
+                fresh.fill_topics()  # small: have completion complete from the first keystroke
             return fresh
 
         try:
@@ -303,6 +306,13 @@ class PaperServer(LanguageServer):
     def publish_all(self) -> None:
         self.publish(set(self.model.index.docs) | self.published)
 
+    def flush(self, uri: str) -> None:
+        """Apply a pending debounced edit now: a request must see the text the user sees."""
+        pending = self._debounce.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+            self.update_open(uri)
+
     def schedule(self, uri: str, delay: float) -> None:
         """Debounced re-index of an open document, keyed by URI."""
         prev = self._debounce.pop(uri, None)
@@ -322,6 +332,7 @@ server = PaperServer()
 
 
 def _pos(ls: PaperServer, uri: str, pos: types.Position) -> tuple[ParsedList, int, int] | None:
+    ls.flush(uri)
     parsed = ls.ensure_document(uri)
     if parsed is None:
         return None
@@ -361,12 +372,16 @@ async def initialized(ls: PaperServer, params: types.InitializedParams) -> None:
 
 async def _register_watchers(ls: PaperServer) -> None:
     watchers = [types.FileSystemWatcher(glob_pattern=g) for g in ls.settings.include]
-    await ls.client_register_capability_async(types.RegistrationParams(registrations=[
-        types.Registration(id=str(uuid.uuid4()),
-                           method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                           register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                               watchers=watchers)),
-    ]))
+    try:
+        await ls.client_register_capability_async(types.RegistrationParams(registrations=[
+            types.Registration(id=str(uuid.uuid4()),
+                               method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                               register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                                   watchers=watchers)),
+        ]))
+    except Exception as err:  # the client said it could and then refused: carry on unwatched
+        ls.warn(f"the client refused file watching ({err}); changes on disk are seen on save "
+                "or when a file is opened")
 
 
 async def _pull_configuration(ls: PaperServer) -> None:
