@@ -43,9 +43,19 @@ async def client(lsp_client: LanguageClient, request, workspace: Path):
         workspace_folders=[types.WorkspaceFolder(uri=uri(workspace), name="lists")],
         root_uri=uri(workspace),
     )
-    await lsp_client.initialize_session(params)
+    lsp_client.init_result = await lsp_client.initialize_session(params)
     yield
     await lsp_client.shutdown_session()
+
+
+def units(client: LanguageClient, text: str) -> int:
+    """Length of ``text`` in the position encoding the server chose for this client."""
+    enc = client.init_result.capabilities.position_encoding or "utf-16"
+    if enc == "utf-8":
+        return len(text.encode("utf-8"))
+    if enc == "utf-32":
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
 
 
 @pytest.fixture

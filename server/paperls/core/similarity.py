@@ -23,6 +23,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 DEFAULT_THRESHOLD = 0.8
 CONTAINMENT = 0.92  # share of the shorter text found in order in the longer one
 MIN_CONTAINED_WORDS = 30  # a truncated copy must still be this long to count
+TRUNCATED_LENGTH = 0.8  # ... and at most this share of the other's length (else it is a version)
 
 # A year (2018), an event with its year (wmt18, wat2016, semeval2018) or an ordinal (3rd).
 _YEARLIKE = re.compile(
@@ -41,7 +42,7 @@ class Verdict:
     similarity: float
     ratio: float
     containment: float
-    contained: bool  # matched as a truncated copy rather than as a version
+    contained: bool  # a truncated copy (judged by containment) rather than a version
     other_edition: bool  # the differing words name another year or edition
 
 
@@ -55,9 +56,12 @@ def compare(a: list[str], b: list[str]) -> Verdict:
     ratio = 1.0 - dist / total
     containment = lcs / min(len(a), len(b))
     other = _other_edition(a, b) if ratio < 1.0 else False
-    contained = containment >= CONTAINMENT and min(len(a), len(b)) >= MIN_CONTAINED_WORDS
-    sim = ratio if not contained or ratio >= containment else containment
-    return Verdict(round(sim, 4), ratio, containment, contained and ratio < containment, other)
+    short, long = sorted((len(a), len(b)))
+    # A truncated copy: much shorter, and nearly all of it found in order in the longer text.
+    truncated = (containment >= CONTAINMENT and short >= MIN_CONTAINED_WORDS
+                 and short / long <= TRUNCATED_LENGTH)
+    sim = containment if truncated else ratio
+    return Verdict(round(sim, 4), ratio, containment, truncated, other)
 
 
 def is_near_duplicate(v: Verdict, threshold: float = DEFAULT_THRESHOLD) -> bool:

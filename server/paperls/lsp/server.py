@@ -8,6 +8,7 @@ fresh model that replaces the current one when done (open documents are applied 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import time
@@ -331,6 +332,25 @@ class PaperServer(LanguageServer):
 server = PaperServer()
 
 
+def checked(params_type: type):
+    """Answer InvalidParams for parameters pygls let through unstructured or out of range."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def handler(ls: PaperServer, params):
+            if not isinstance(params, params_type):
+                raise JsonRpcInvalidParams(f"expected {params_type.__name__}")
+            p = getattr(params, "position", None)
+            if p is not None and (not isinstance(p.line, int) or not isinstance(p.character, int)
+                                  or p.line < 0 or p.character < 0):
+                raise JsonRpcInvalidParams("a position has negative or non-integer numbers")
+            return fn(ls, params)
+
+        return handler
+
+    return wrap
+
+
 def _pos(ls: PaperServer, uri: str, pos: types.Position) -> tuple[ParsedList, int, int] | None:
     ls.flush(uri)
     parsed = ls.ensure_document(uri)
@@ -444,6 +464,7 @@ def did_change_watched_files(ls: PaperServer, params: types.DidChangeWatchedFile
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
+@checked(types.HoverParams)
 def on_hover(ls: PaperServer, params: types.HoverParams) -> types.Hover | None:
     at = _pos(ls, params.text_document.uri, params.position)
     if at is None:
@@ -469,6 +490,7 @@ def _locations(ls: PaperServer, targets) -> list[types.Location]:
 
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+@checked(types.DefinitionParams)
 def on_definition(ls: PaperServer, params: types.DefinitionParams) -> list[types.Location] | None:
     at = _pos(ls, params.text_document.uri, params.position)
     if at is None:
@@ -477,6 +499,7 @@ def on_definition(ls: PaperServer, params: types.DefinitionParams) -> list[types
 
 
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+@checked(types.ReferenceParams)
 def on_references(ls: PaperServer, params: types.ReferenceParams) -> list[types.Location] | None:
     at = _pos(ls, params.text_document.uri, params.position)
     if at is None:
@@ -488,6 +511,7 @@ def on_references(ls: PaperServer, params: types.ReferenceParams) -> list[types.
 
 @server.feature(types.TEXT_DOCUMENT_COMPLETION,
                 types.CompletionOptions(trigger_characters=[":"]))
+@checked(types.CompletionParams)
 def on_completion(ls: PaperServer, params: types.CompletionParams) -> types.CompletionList | None:
     at = _pos(ls, params.text_document.uri, params.position)
     if at is None:
