@@ -106,7 +106,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
     for doc, parsed in items:
         rel = _relative(Path(doc), roots)
         for a in parsed.abstracts:
-            phrases = [p.text for p in ws.topics(doc, a)[: args.top]]
+            phrases = [p.text for p in ws.topics(doc, a, args.top)]
             if args.format == "jsonl":
                 sys.stdout.write(json.dumps({"file": rel, "line": a.line + 1,
                                              "keyphrases": phrases}, ensure_ascii=False) + "\n")

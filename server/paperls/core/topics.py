@@ -207,8 +207,12 @@ def phrases_of(runs: list[list[str]]) -> Counter[tuple[str, ...]]:
     return out
 
 
-def extract(text: str, corpus: Corpus | None = None, top: int = 10) -> list[Phrase]:
+def extract(text: str, corpus: Corpus | None = None, top: int = 10,
+            distinct: bool = True) -> list[Phrase]:
     """The ``top`` key phrases of one abstract, best first.
+
+    With ``distinct`` a phrase inside a better one is left out ("scaling laws" under "empirical
+    scaling laws"); the completion catalogue wants both and asks without.
 
     A word weighs its frequency in the abstract times its specificity (rare in English, rare in
     the workspace); a phrase scores the sum of its words' weights, so that "sparse autoencoders"
@@ -245,9 +249,13 @@ def extract(text: str, corpus: Corpus | None = None, top: int = 10) -> list[Phra
         score *= (1.0 + 0.3 * math.log(c)) * (NAME_BOOST if name else 1.0)
         scored.append(Phrase(form, key, score, c))
     scored.sort(key=lambda p: (-p.score, p.key))
+    return dedupe(scored, top) if distinct else scored[:top]
+
+
+def dedupe(phrases: list[Phrase] | tuple[Phrase, ...], top: int) -> list[Phrase]:
+    """The best ``top`` phrases, skipping any that sits inside one already taken."""
     chosen: list[Phrase] = []
-    for p in scored:
-        # Skip a phrase inside one already chosen, unless it is a name of its own (CLIP).
+    for p in phrases:
         if any(f" {p.key} " in f" {q.key} " for q in chosen):
             continue
         chosen.append(p)

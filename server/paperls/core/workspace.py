@@ -15,9 +15,13 @@ from .index import Index
 from .parse import Abstract, ParsedList
 from .similarity import DEFAULT_THRESHOLD
 from .summary import Summary, summarize
-from .topics import Corpus, Phrase, extract, word_set
+from .topics import Corpus, Phrase, dedupe, extract, word_set
 
-TOPICS_PER_ABSTRACT = 15  # the catalogue behind completion wants breadth
+TOPICS_PER_ABSTRACT = 20  # phrases kept per abstract: the catalogue behind completion wants breadth
+
+
+def extract_all(text: str, corpus: Corpus) -> tuple[Phrase, ...]:
+    return tuple(extract(text, corpus, TOPICS_PER_ABSTRACT, distinct=False))
 
 
 @dataclass(slots=True)
@@ -78,16 +82,21 @@ class Workspace:
 
     # ----- topics --------------------------------------------------------------------------
 
-    def topics(self, doc: str, abstract: Abstract) -> tuple[Phrase, ...]:
+    def topics(self, doc: str, abstract: Abstract, top: int = 10) -> list[Phrase]:
+        """The abstract's key phrases, best first, none inside another."""
+        return dedupe(self.phrases(doc, abstract), top)
+
+    def phrases(self, doc: str, abstract: Abstract) -> tuple[Phrase, ...]:
+        """The abstract's best phrases, overlapping ones included (what the catalogue holds)."""
         tid = self.index.text_id(doc, abstract.line)
         if tid is None:
-            return tuple(extract(abstract.text, self.corpus, TOPICS_PER_ABSTRACT))
+            return extract_all(abstract.text, self.corpus)
         return self._topics_of(tid, abstract.text)
 
     def _topics_of(self, tid: int, text: str) -> tuple[Phrase, ...]:
         got = self._topics.get(tid)
         if got is None:
-            got = tuple(extract(text, self.corpus, TOPICS_PER_ABSTRACT))
+            got = extract_all(text, self.corpus)
             self._record(tid, got)
         return got
 
@@ -133,4 +142,4 @@ class Workspace:
         return n
 
     def summary(self, doc: str, abstract: Abstract) -> Summary:
-        return summarize(abstract.text, self.corpus, self.topics(doc, abstract))
+        return summarize(abstract.text, self.corpus, self.topics(doc, abstract, 8))

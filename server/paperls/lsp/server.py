@@ -24,8 +24,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
 from ..core.parse import ParsedList, parse
-from ..core.topics import extract
-from ..core.workspace import TOPICS_PER_ABSTRACT, Workspace
+from ..core.workspace import Workspace, extract_all
 from ..features import completion, diagnostics, hover, matching
 from . import convert, scan
 from .settings import Settings, from_client
@@ -274,8 +273,7 @@ class PaperServer(LanguageServer):
             chunk = todo[i:i + TOPIC_CHUNK]
             corpus = model.corpus
             topics = await loop.run_in_executor(
-                None, lambda c=chunk: [tuple(extract(a.text, corpus, TOPICS_PER_ABSTRACT))
-                                       for _, a in c])
+                None, lambda c=chunk: [extract_all(a.text, corpus) for _, a in c])
             model.add_topics(chunk, topics)
 
     # ----- diagnostics ---------------------------------------------------------------------

@@ -1,0 +1,31 @@
+"""What "the same text" means: NFKC, case, whitespace, LaTeX escapes and simple math."""
+
+import pytest
+
+from paperls.core.normalize import exact_key, normalize, tokens
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Accuracy of 50\\%", "accuracy of 50%"),
+    ("image$\\leftrightarrow$text models", "image↔text models"),
+    ("$D_{\\mathrm{KL}}$ divergence", "D_KL divergence"),
+    ("Two  spaces\tand a tab", "two spaces and a tab"),
+    ("ﬁne-tuning (ligature)", "fine-tuning (ligature)"),
+    ("STRASSE", "straße"),
+    ("$\\alpha$-stable \\textbf{bold}", "α-stable bold"),
+])
+def test_same_after_normalisation(a, b):
+    assert normalize(a) == normalize(b)
+    assert exact_key(normalize(a)) == exact_key(normalize(b))
+
+
+@pytest.mark.parametrize("a, b", [
+    ("GPT-4o is fast", "GPT-4 is fast"),
+    ("50% of cases", "5.0% of cases"),
+])
+def test_different_stays_different(a, b):
+    assert normalize(a) != normalize(b)
+
+
+def test_tokens_drop_punctuation():
+    assert tokens(normalize("Hello, World: GPT-4o!")) == ["hello", "world", "gpt", "4o"]

@@ -1,0 +1,79 @@
+"""Topics and summaries of the reference abstracts: names kept whole, generic phrases out."""
+
+import pytest
+
+from conftest import TONY_A, TONY_B, example_text
+from paperls.core.normalize import normalize
+from paperls.core.parse import parse
+from paperls.core.summary import figures, gist, sentences, summarize
+from paperls.core.topics import Corpus, extract, key_of, word_set
+
+TEXTS = [a.text for n in (TONY_A, TONY_B) for a in parse(example_text(n)).abstracts]
+CORPUS = Corpus()
+for t in TEXTS:
+    CORPUS.add(word_set(normalize(t)))
+
+
+def topics_of(start: str, top: int = 10) -> list[str]:
+    text = next(t for t in TEXTS if t.startswith(start))
+    return [p.text for p in extract(text, CORPUS, top)]
+
+
+@pytest.mark.parametrize("start, expected", [
+    ("GPT-4o is", "GPT-4o"),
+    ("Sparse autoencoders", "Sparse autoencoders"),
+    ("We introduce Codex", "HumanEval"),
+    ("We introduce Codex", "GitHub Copilot"),
+    ("We identify empirical scaling laws", "scaling laws"),
+    ("Hyperparameter (HP) tuning", "muTransfer"),
+])
+def test_key_phrases_include(start, expected):
+    got = [key_of(t) for t in topics_of(start, 15)]
+    assert key_of(expected) in got or any(key_of(expected) in g for g in got), got
+
+
+@pytest.mark.parametrize("generic", ["this paper", "new approach", "state of the art", "results",
+                                     "we", "propose"])
+def test_generic_phrases_are_dropped(generic):
+    for t in TEXTS:
+        assert generic not in [p.key for p in extract(t, CORPUS, 15)]
+
+
+def test_sentences_keep_abbreviations_inside():
+    assert sentences("We use e.g. CLIP. It works.") == ["We use e.g. CLIP.", "It works."]
+
+
+def test_gist_prefers_what_the_paper_does_over_background():
+    text = ("Recently, large models have become popular. We introduce Foo, a model that does "
+            "bar. It is evaluated on baz.")
+    assert gist(text).startswith("We introduce Foo")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("in as little as 232 milliseconds, with an average of 320 milliseconds",
+     ["232 milliseconds", "320 milliseconds"]),
+    ("solves 28.8% of the problems", ["28.8%"]),
+    ("achieving a BLEU score of 42.1 on WMT", ["BLEU score of 42.1"]),
+    ("GPT-3, with 175 billion parameters", ["175 billion parameters"]),
+    ("published in 2020 by a team", []),
+])
+def test_key_figures_carry_units(text, expected):
+    assert figures(text) == expected
+
+
+def test_summary_of_codex_names_it():
+    s = summarize(next(t for t in TEXTS if t.startswith("We introduce Codex")), CORPUS)
+    assert "Codex" in s.gist and "28.8%" in s.figures
+    assert s.words > 100
+
+
+def test_the_topic_catalogue_holds_what_users_type():
+    from paperls.core.workspace import Workspace
+
+    ws = Workspace()
+    ws.bulk_load([(n, parse(example_text(n))) for n in (TONY_A, TONY_B)])
+    ws.fill_topics()
+    for phrase in ("sparse autoencoders", "scaling laws", "zero-shot transfer", "HumanEval",
+                   "GPT-4o"):
+        assert key_of(phrase) in ws.catalog, phrase
+    assert ws.catalog["gpt-4o"].abstracts == 1  # one distinct text, though it is in two lists
