@@ -4,10 +4,10 @@ sends (wrong parameter types, negative positions, garbage)."""
 from __future__ import annotations
 
 import json
+import queue
 import subprocess
 import sys
 import threading
-import queue
 from typing import Any
 
 

@@ -104,7 +104,7 @@ VERBS = frozenset(f for b in _VERB_BASES for f in _inflect(b)) - {
     "feature", "features", "power", "test", "map", "maps", "form", "forms", "control", "design",
     "transfer", "scaling", "scale", "change", "changes", "report", "turn", "need", "needs",
     "support", "guide", "face", "faces", "fit", "match", "run", "target", "targets", "call",
-    "boost", "limit", "limits", "link", "links", "cover", "share", "lack", "test", "tests",
+    "boost", "limit", "limits", "link", "links", "cover", "share", "lack", "tests",
     "trained", "supervised", "unsupervised", "learned", "generated", "based", "fixed",
     "pretrained", "fine-tuned", "structured", "labeled", "labelled", "distilled", "augmented",
 }
@@ -163,7 +163,7 @@ def _english_rarity(word: str) -> float:
     return min(1.0, max(0.0, (6.5 - z) / 5.0))
 
 
-def _is_name(tok: str) -> bool:
+def is_name(tok: str) -> bool:
     """Acronyms and names: an inner capital or a digit (GPT-4o, HumanEval, muTransfer, WMT14)."""
     return any(c.isdigit() for c in tok) or any(c.isupper() for c in tok[1:])
 
@@ -244,7 +244,7 @@ def extract(text: str, corpus: Corpus | None = None, top: int = 10,
     for key, c in freq.items():
         words = key.split()
         form = surface[key].most_common(1)[0][0]
-        name = any(_is_name(t) for t in form.split())
+        name = any(is_name(t) for t in form.split())
         score = sum(weight[w] for w in words) / (len(words) ** LENGTH_DAMP)
         score *= (1.0 + 0.3 * math.log(c)) * (NAME_BOOST if name else 1.0)
         scored.append(Phrase(form, key, score, c))

@@ -15,13 +15,20 @@ from .index import Index
 from .parse import Abstract, ParsedList
 from .similarity import DEFAULT_THRESHOLD
 from .summary import Summary, summarize
-from .topics import Corpus, Phrase, dedupe, extract, word_set
+from .topics import Corpus, Phrase, dedupe, extract, is_name, key_of, word_set
 
-TOPICS_PER_ABSTRACT = 20  # phrases kept per abstract: the catalogue behind completion wants breadth
+TOPICS_PER_ABSTRACT = 12  # phrases per abstract in the catalogue behind completion
+
+
+NAMES_PER_ABSTRACT = 6  # names (HumanEval, GPT-4o) kept beyond that: what users type most
 
 
 def extract_all(text: str, corpus: Corpus) -> tuple[Phrase, ...]:
-    return tuple(extract(text, corpus, TOPICS_PER_ABSTRACT, distinct=False))
+    """Best phrases, overlapping ones included, plus the names further down the ranking."""
+    ranked = extract(text, corpus, 200, distinct=False)
+    best = ranked[:TOPICS_PER_ABSTRACT]
+    names = [p for p in ranked[TOPICS_PER_ABSTRACT:] if " " not in p.key and is_name(p.text)]
+    return tuple(best + names[:NAMES_PER_ABSTRACT])
 
 
 @dataclass(slots=True)
@@ -41,7 +48,7 @@ class Workspace:
         self.index = Index(threshold)
         self.corpus = Corpus()
         self.catalog: dict[str, Topic] = {}
-        self._topics: dict[int, tuple[Phrase, ...]] = {}
+        self._topics: dict[int, tuple[tuple[str, str], ...]] = {}  # tid -> (key, form)
         self.namer: Callable[[str], str] = namer or (lambda d: d)
 
     # ----- changes -------------------------------------------------------------------------
@@ -71,46 +78,48 @@ class Workspace:
         self.index.born.clear()
         for tid, norm in self.index.died:
             self.corpus.remove(word_set(norm))
-            for p in self._topics.pop(tid, ()):
-                t = self.catalog.get(p.key)
+            for key, form in self._topics.pop(tid, ()):
+                t = self.catalog.get(key)
                 if t is not None:
                     t.abstracts -= 1
-                    t.forms[p.text] -= 1
+                    t.forms[form] -= 1
                     if t.abstracts <= 0:
-                        del self.catalog[p.key]
+                        del self.catalog[key]
         self.index.died.clear()
 
     # ----- topics --------------------------------------------------------------------------
 
     def topics(self, doc: str, abstract: Abstract, top: int = 10) -> list[Phrase]:
-        """The abstract's key phrases, best first, none inside another."""
-        return dedupe(self.phrases(doc, abstract), top)
+        """The abstract's key phrases, best first, none inside another (hover, outline)."""
+        return dedupe(extract_all(abstract.text, self.corpus), top)
 
-    def phrases(self, doc: str, abstract: Abstract) -> tuple[Phrase, ...]:
-        """The abstract's best phrases, overlapping ones included (what the catalogue holds)."""
-        tid = self.index.text_id(doc, abstract.line)
-        if tid is None:
-            return extract_all(abstract.text, self.corpus)
-        return self._topics_of(tid, abstract.text)
-
-    def _topics_of(self, tid: int, text: str) -> tuple[Phrase, ...]:
+    def _topics_of(self, tid: int, text: str) -> tuple[tuple[str, str], ...]:
         got = self._topics.get(tid)
         if got is None:
-            got = extract_all(text, self.corpus)
-            self._record(tid, got)
+            got = self._record(tid, extract_all(text, self.corpus))
         return got
 
-    def _record(self, tid: int, phrases: tuple[Phrase, ...]) -> None:
-        self._topics[tid] = phrases
-        where = min(self.index.occurrences(tid), default=("", -1))
+    def _record(self, tid: int, phrases: tuple[Phrase, ...]) -> tuple[tuple[str, str], ...]:
+        """Add one text's phrases to the catalogue: each best phrase, and for a long one its
+        two-word head and tail too ("zero-shot transfer" from "zero-shot transfer setting")."""
+        entries: dict[str, str] = {}
         for p in phrases:
-            t = self.catalog.get(p.key)
+            entries.setdefault(p.key, p.text)
+            words, keys = p.text.split(), p.key.split()
+            if len(words) >= 3 and len(words) == len(keys):
+                entries.setdefault(key_of(" ".join(words[:2])), " ".join(words[:2]))
+                entries.setdefault(" ".join(keys[-2:]), " ".join(words[-2:]))
+        got = self._topics[tid] = tuple(entries.items())
+        where = min(self.index.occurrences(tid), default=("", -1))
+        for key, form in got:
+            t = self.catalog.get(key)
             if t is None:
-                t = self.catalog[p.key] = Topic(p.text, p.key, 0, Counter(), where)
+                t = self.catalog[key] = Topic(form, key, 0, Counter(), where)
             t.abstracts += 1
-            t.forms[p.text] += 1
-            if t.forms[p.text] > t.forms[t.text]:
-                t.text = p.text
+            t.forms[form] += 1
+            if t.forms[form] > t.forms[t.text]:
+                t.text = form
+        return got
 
     def add_topics(self, items: list[tuple[str, Abstract]],
                    topics: list[tuple[Phrase, ...]]) -> None:

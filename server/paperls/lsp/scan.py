@@ -75,7 +75,7 @@ def iter_candidates(roots: list[Path], include: list[str], exclude: list[str],
                     warn(f"cannot read {gi}: {err}")
             live = [(base, spec) for base, spec in ignores if base == here or base in here.parents]
 
-            def ignored(p: Path, is_dir: bool) -> bool:
+            def ignored(p: Path, is_dir: bool, live=live) -> bool:
                 for base, spec in live:
                     rel = p.relative_to(base).as_posix() + ("/" if is_dir else "")
                     if spec.match_file(rel):

@@ -271,9 +271,8 @@ class PaperServer(LanguageServer):
             if model is not self.model:
                 return
             chunk = todo[i:i + TOPIC_CHUNK]
-            corpus = model.corpus
             topics = await loop.run_in_executor(
-                None, lambda c=chunk: [extract_all(a.text, corpus) for _, a in c])
+                None, lambda c=chunk, k=model.corpus: [extract_all(a.text, k) for _, a in c])
             model.add_topics(chunk, topics)
 
     # ----- diagnostics ---------------------------------------------------------------------
