@@ -23,5 +23,5 @@ def workspace(tmp_path: Path) -> Path:
     ws = tmp_path / "lists"
     ws.mkdir()
     for name in (TONY_A, TONY_B):
-        shutil.copy(EXAMPLES / name, ws / name)
+        shutil.copyfile(EXAMPLES / name, ws / name)  # not copy(): the originals may be read-only
     return ws

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .normalize import resolve_latex
-from .topics import Corpus, Phrase, extract
+from .topics import Corpus, Phrase, extract, is_name
 
 GIST_MAX = 240
 
@@ -114,11 +114,8 @@ def summarize(text: str, corpus: Corpus | None = None,
               topics: list[Phrase] | tuple[Phrase, ...] | None = None) -> Summary:
     plain = resolve_latex(text)
     topics = list(topics) if topics is not None else extract(plain, corpus, top=8)
-    names = [p.text for p in topics if _has_name(p.text)][:2]
-    rest = [p.text for p in topics if p.text not in names]
-    title_parts = (names + rest)[:4]
     return Summary(
-        title=" · ".join(title_parts),
+        title=" · ".join(title_parts(topics)),
         topics=tuple(topics),
         gist=gist(plain, topics),
         figures=tuple(figures(plain)),
@@ -127,6 +124,19 @@ def summarize(text: str, corpus: Corpus | None = None,
     )
 
 
-def _has_name(phrase: str) -> bool:
-    return any(any(c.isdigit() for c in w) or any(c.isupper() for c in w[1:]) or w.isupper()
-               for w in phrase.split())
+def title_parts(topics: list[Phrase], limit: int = 4) -> list[str]:
+    """Names first, then the best other phrases, none repeating a word already shown
+    ("GPT-4o · autoregressive omni model", not "GPT-4o · GPT-4o capabilities")."""
+    names = [p for p in topics if any(is_name(w) or w.isupper() for w in p.text.split())]
+    ordered = names[:2] + [p for p in topics if p not in names[:2]]
+    parts: list[str] = []
+    seen: set[str] = set()
+    for p in ordered:
+        words = set(p.key.split())
+        if words & seen:
+            continue
+        parts.append(p.text)
+        seen |= words
+        if len(parts) >= limit:
+            break
+    return parts

@@ -68,12 +68,13 @@ def complete(ws: Workspace, doc: str, line_text: str, line: int, col: int,
         q = " ".join(text.casefold().split())
         if len(q) < 2:
             continue
+        here = (doc, line)
         for key in _prefix_matches(keys, q, 400):
-            _offer(offers, ws.catalog[key], start, 2, n, q)
+            _offer(offers, ws.catalog[key], start, 2, n, q, here)
         if n == 1 and len(offers) < max_items and len(q) >= 3:
             for key, score, _ in process.extract(q, keys, scorer=fuzz.partial_ratio,
                                                  limit=100, score_cutoff=85):
-                _offer(offers, ws.catalog[key], start, 1 if score >= 95 else 0, n, q)
+                _offer(offers, ws.catalog[key], start, 1 if score >= 95 else 0, n, q, here)
     ranked = sorted(offers.values(), key=lambda r: r[0])[: max_items - len(out)]
     for i, (_, topic, start) in enumerate(ranked):
         detail = f"topic · in {topic.abstracts} abstract{'s' if topic.abstracts != 1 else ''}"
@@ -83,9 +84,12 @@ def complete(ws: Workspace, doc: str, line_text: str, line: int, col: int,
     return out
 
 
-def _offer(offers: dict, topic: Topic, start: int, quality: int, n: int, q: str) -> None:
+def _offer(offers: dict, topic: Topic, start: int, quality: int, n: int, q: str,
+           here: tuple[str, int]) -> None:
     if topic.abstracts <= 0 or topic.key == q:
         return
+    if topic.abstracts == 1 and topic.example == here:
+        return  # only in the line being typed: offering the user's own words back is noise
     words = len(topic.key.split())
     usefulness = topic.abstracts * (1.0 + 0.5 * (words - 1))
     rank = (-quality, -n, -usefulness, topic.key)

@@ -1,0 +1,61 @@
+"""The four features in real editors: headless Neovim and Emacs with Eglot, on the examples.
+
+These are not replays of capabilities: the editors' own LSP clients start ``paperls serve``,
+show its diagnostics, and send hover, definition and completion requests. A missing editor is a
+failure (``scripts/test`` installs them), not a skip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import TONY_A, TONY_B
+
+HERE = Path(__file__).parent
+SERVER = [sys.executable, "-m", "paperls", "serve"]
+pytestmark = pytest.mark.editors
+
+
+def _run(argv: list[str], workspace: Path, tmp_path: Path) -> dict:
+    out = tmp_path / "out.json"
+    env = dict(os.environ, PAPERLS_CMD=json.dumps(SERVER), PAPERLS_ROOT=str(workspace),
+               PAPERLS_FILE=str(workspace / TONY_A), PAPERLS_OUT=str(out),
+               HOME=str(tmp_path / "home"), XDG_CACHE_HOME=str(tmp_path / "cache"),
+               XDG_STATE_HOME=str(tmp_path / "state"), XDG_DATA_HOME=str(tmp_path / "data"))
+    (tmp_path / "home").mkdir()
+    proc = subprocess.run(["timeout", "90", *argv], env=env, cwd=workspace,
+                          capture_output=True, text=True)
+    assert out.exists(), f"editor wrote nothing (exit {proc.returncode}):\n{proc.stderr[-3000:]}"
+    return json.loads(out.read_text())
+
+
+def _check(got: dict, workspace: Path) -> None:
+    lines = sorted(d["line"] for d in got["diagnostics"])
+    assert lines == [1, 7, 10], got["diagnostics"]
+    assert all(TONY_B in d["message"] for d in got["diagnostics"])
+    assert "GPT-4o" in got["hover"] and TONY_B in got["hover"]
+    assert [(Path(d["uri"]).name, d["line"]) for d in got["definition"]] == [(TONY_B, 4)]
+    assert "sparse autoencoders" in [c.casefold() for c in got["completion"][:5]], got["completion"]
+
+
+def test_neovim(workspace, tmp_path):
+    nvim = shutil.which("nvim")
+    assert nvim, "Neovim is not installed: run scripts/test, which installs it"
+    got = _run([nvim, "--headless", "--clean", "-u", "NONE", "-S", str(HERE / "nvim_check.lua")],
+               workspace, tmp_path)
+    assert "error" not in got, got
+    _check(got, workspace)
+
+
+def test_emacs_eglot(workspace, tmp_path):
+    emacs = shutil.which("emacs")
+    assert emacs, "Emacs is not installed: run scripts/test, which installs it"
+    got = _run([emacs, "--batch", "-l", str(HERE / "eglot_check.el")], workspace, tmp_path)
+    _check(got, workspace)
