@@ -91,6 +91,7 @@ class Index:
         # Texts born and died since the owner last drained them (the topic catalogue follows).
         self.born: list[int] = []
         self.died: list[tuple[int, str]] = []
+        self._orphans: list[int] = []
 
     # ----- queries -------------------------------------------------------------------------
 
@@ -165,12 +166,22 @@ class Index:
     # ----- changes -------------------------------------------------------------------------
 
     def set_document(self, doc: str, parsed: ParsedList) -> set[str]:
-        """Index (or re-index) one document. Returns every document whose findings may change."""
-        affected = self._detach(doc)
+        """Index (or re-index) one document. Returns every document whose findings may change.
+
+        Texts the new version still has keep their ids (and their matches and topics): only
+        texts that are new to the workspace are sketched and matched.
+        """
+        affected = self._detach(doc, kill=False)
         affected.add(doc)
-        new_tids, new_texts = self._attach(doc, parsed)
-        if new_texts:
-            self._match_new(new_tids)
+        old = self._orphans
+        self._orphans = []
+        _, fresh = self._attach(doc, parsed)
+        for tid in old:
+            text = self._texts[tid]
+            if text is not None and not text.where:
+                self._kill(tid)
+        if fresh:
+            self._match_new(fresh)
         for tid in set(self.docs[doc].tids):
             affected |= self._docs_touching(tid)
         return affected
@@ -208,7 +219,9 @@ class Index:
                 out.update(d for d, _ in t2.where)
         return out
 
-    def _detach(self, doc: str) -> set[str]:
+    def _detach(self, doc: str, kill: bool = True) -> set[str]:
+        """Forget the document's occurrences. Texts left with none die, or with ``kill=False``
+        wait in ``_orphans`` for the caller to decide (a re-attached text lives on)."""
         d = self.docs.pop(doc, None)
         if d is None:
             return set()
@@ -220,7 +233,10 @@ class Index:
             affected |= self._docs_touching(tid)
             text.where.discard((doc, a.line))
             if not text.where:
-                self._kill(tid)
+                if kill:
+                    self._kill(tid)
+                else:
+                    self._orphans.append(tid)
         return affected
 
     def _kill(self, tid: int) -> None:

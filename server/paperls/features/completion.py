@@ -75,12 +75,30 @@ def complete(ws: Workspace, doc: str, line_text: str, line: int, col: int,
             for key, score, _ in process.extract(q, keys, scorer=fuzz.partial_ratio,
                                                  limit=100, score_cutoff=85):
                 _offer(offers, ws.catalog[key], start, 1 if score >= 95 else 0, n, q, here)
-    ranked = sorted(offers.values(), key=lambda r: r[0])[: max_items - len(out)]
-    for i, (_, topic, start) in enumerate(ranked):
+    ranked = _shorter_first(sorted(offers.values(), key=lambda r: r[0]))
+    for i, (_, topic, start) in enumerate(ranked[: max_items - len(out)]):
         detail = f"topic · in {topic.abstracts} abstract{'s' if topic.abstracts != 1 else ''}"
         docs = _snippet(ws, topic) if i < 20 else f"**{topic.text}**"
         out.append(CompletionResult(topic.text, topic.text, start, detail, docs,
                                     f"{i + 1:04d}", "topic"))
+    return out
+
+
+def _shorter_first(ranked: list) -> list:
+    """Put an offered phrase right before the longer offers it begins ("GPT-4o" before
+    "GPT-4o System Card"), as a trie would, keeping the ranking otherwise."""
+    by_key = {r[1].key: r for r in ranked}
+    out, done = [], set()
+    for r in ranked:
+        words = r[1].key.split()
+        for n in range(1, len(words)):
+            head = by_key.get(" ".join(words[:n]))
+            if head is not None and head[1].key not in done:
+                done.add(head[1].key)
+                out.append(head)
+        if r[1].key not in done:
+            done.add(r[1].key)
+            out.append(r)
     return out
 
 

@@ -1,0 +1,85 @@
+"""Indexing behaviour through the server: files on disk, watched-file events, closing a
+document, single-file mode, settings from the client."""
+
+from __future__ import annotations
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from conftest import TONY_A, TONY_B, example_text
+from e2e.conftest import SERVER, uri, wait_for_diagnostics
+
+
+async def test_new_file_on_disk_is_picked_up_through_watched_files(client, ws_uri, workspace):
+    a = ws_uri(TONY_A)
+    await wait_for_diagnostics(client, [a])
+    codex = example_text(TONY_A).splitlines()[7]
+    new = workspace / "new-list.txt"
+    new.write_text(f"Someone\n{codex}\n", encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=uri(new), type=types.FileChangeType.Created)]))
+    await wait_for_diagnostics(client, [uri(new)])
+    (d,) = client.diagnostics[uri(new)]
+    assert d.code == "duplicate-across-lists" and TONY_A in d.message and TONY_B in d.message
+    # Deleting it clears its diagnostics and restores list A's message.
+    new.unlink()
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=uri(new), type=types.FileChangeType.Deleted)]))
+    await wait_for_diagnostics(client, [uri(new)],
+                               check=lambda: not client.diagnostics[uri(new)])
+    codex_a = [d for d in client.diagnostics[a] if d.range.start.line == 7]
+    assert "new-list.txt" not in codex_a[0].message
+
+
+async def test_closing_an_edited_document_goes_back_to_the_disk(client, ws_uri):
+    a, b = ws_uri(TONY_A), ws_uri(TONY_B)
+    await wait_for_diagnostics(client, [a, b])
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+        uri=b, language_id="plaintext", version=1, text="Tony\nAbstract:nothing shared here at all")))
+    await wait_for_diagnostics(client, [a], check=lambda: not client.diagnostics[a])
+    client.text_document_did_close(types.DidCloseTextDocumentParams(
+        types.TextDocumentIdentifier(uri=b)))
+    await wait_for_diagnostics(client, [a], check=lambda: len(client.diagnostics[a]) == 3)
+
+
+async def test_a_plain_text_file_is_left_alone(client, ws_uri, workspace):
+    notes = workspace / "notes.txt"
+    notes.write_text("Shopping list\neggs\nmilk\n", encoding="utf-8")
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+        uri=uri(notes), language_id="plaintext", version=1, text=notes.read_text())))
+    h = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri(notes)),
+        position=types.Position(line=1, character=1)))
+    assert h is None
+    assert uri(notes) not in client.diagnostics
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def lone_client(lsp_client: LanguageClient):
+    """A client with no workspace folder at all (a file opened on its own)."""
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("neovim"),
+        initialization_options={"paperls": {"severity": {"duplicateInList": "error"},
+                                            "nearDuplicate": {"threshold": "high"}}}))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_single_file_mode_and_settings_from_the_client(lone_client, tmp_path):
+    path = tmp_path / "alone.txt"
+    gpt = example_text(TONY_A).splitlines()[1]
+    text = f"Me\n{gpt}\nAbstract:Something else entirely, about birds.\n{gpt}\nabstract:lower"
+    path.write_text(text, encoding="utf-8")
+    u = uri(path)
+    lone_client.text_document_did_open(types.DidOpenTextDocumentParams(
+        types.TextDocumentItem(uri=u, language_id="plaintext", version=1, text=text)))
+    await wait_for_diagnostics(lone_client, [u])
+    by_line = {d.range.start.line: d for d in lone_client.diagnostics[u]}
+    assert by_line[1].code == by_line[3].code == "duplicate-in-list"
+    assert by_line[1].severity == types.DiagnosticSeverity.Error  # from the client's settings
+    assert "line 4" in by_line[1].message
+    assert by_line[4].code == "miscased-prefix"
+    # The bad threshold was reported and replaced by the default, not a crash.
+    assert any("nearDuplicate.threshold" in m.message for m in lone_client.log_messages)

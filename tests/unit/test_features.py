@@ -1,0 +1,108 @@
+"""Feature queries on small texts: a cursor marker ``‸`` in, a readable result out."""
+
+import pytest
+
+from conftest import TONY_A, TONY_B, example_text
+from paperls.core.parse import parse
+from paperls.core.workspace import Workspace
+from paperls.features import completion, diagnostics, hover, matching
+
+
+def workspace(**docs: str) -> Workspace:
+    ws = Workspace()
+    ws.bulk_load([(name, parse(text)) for name, text in docs.items()])
+    ws.fill_topics()
+    return ws
+
+
+def at(text: str) -> tuple[str, int, int]:
+    """Remove the cursor marker; return the text, its line and column."""
+    before, _, _ = text.partition("‸")
+    line = before.count("\n")
+    return text.replace("‸", ""), line, len(before.rsplit("\n", 1)[-1])
+
+
+EXAMPLES = {"a": example_text(TONY_A), "b": example_text(TONY_B)}
+
+
+def test_diagnostic_codes_and_default_severities():
+    gpt = EXAMPLES["a"].splitlines()[1]
+    ws = workspace(a=EXAMPLES["a"] + "\n" + gpt, b=EXAMPLES["b"])
+    found = {(d.line, d.code, d.severity) for d in diagnostics.document_diagnostics(ws, "a")}
+    assert (1, "duplicate-in-list", "warning") in found
+    assert (11, "duplicate-in-list", "warning") in found
+    assert (7, "duplicate-across-lists", "information") in found
+    (d,) = [d for d in diagnostics.document_diagnostics(ws, "a") if d.line == 1]
+    assert d.message.startswith("Duplicate abstract in this list: line 12 (exact), b:3 (exact)")
+    assert [(r.doc, r.line) for r in d.related] == [("a", 11), ("b", 2)]
+
+
+def test_severity_settings_and_off():
+    ws = workspace(**EXAMPLES)
+    found = diagnostics.document_diagnostics(ws, "a", {"duplicate-across-lists": "off"})
+    assert found == []
+    found = diagnostics.document_diagnostics(ws, "a", {"duplicate-across-lists": "bogus"})
+    assert {d.severity for d in found} == {"information"}  # a bad value falls back
+
+
+def test_hover_on_an_abstract_and_on_the_header():
+    ws = workspace(**EXAMPLES)
+    h = hover.hover(ws, "b", 4, 30)
+    assert h.markdown.startswith("### ") and "Codex" in h.markdown
+    assert "28.8%" in h.markdown and "- `a`, line 8: exact" in h.markdown
+    assert (h.line, h.start) == (4, len("Abstract:"))
+    head = hover.hover(ws, "b", 0, 0)
+    assert "**7 abstracts**" in head.markdown and "`a`: 3 papers" in head.markdown
+    assert hover.hover(ws, "b", 99, 0) is None
+
+
+def test_hover_escapes_markdown_from_the_abstract():
+    ws = workspace(x="H\nAbstract:We use *stars* and [brackets] and `ticks` in a sentence here.")
+    md = hover.hover(ws, "x", 1, 12).markdown
+    assert "\\*stars\\*" in md and "\\[brackets\\]" in md
+
+
+def test_definition_orders_exact_before_near():
+    gpt = EXAMPLES["a"].splitlines()[1]
+    near = gpt.replace("especially better", "notably better")
+    ws = workspace(a=EXAMPLES["a"], b=EXAMPLES["b"], c="C\n" + near)
+    got = matching.definition(ws, "a", 1)
+    assert [(t.doc, t.line, t.exact) for t in got] == [("b", 2, True), ("c", 1, False)]
+    refs = matching.references(ws, "a", 1, include_declaration=True)
+    assert [(t.doc, t.line) for t in refs] == [("a", 1), ("b", 2), ("c", 1)]
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("Abstract:We train sparse auto‸", "sparse autoencoders"),
+    ("Abstract:empirical scal‸", "empirical scaling laws"),
+    ("Abstract:On Human‸", "HumanEval"),
+    ("Abstract:We extend gpt-4‸", "GPT-4o"),
+])
+def test_completion_offers_topics(typed, expected):
+    ws = workspace(**EXAMPLES)
+    text, line, col = at(EXAMPLES["a"] + "\n" + typed)
+    ws.set_document("a", parse(text))
+    labels = [c.label.casefold() for c in
+              completion.complete(ws, "a", text.splitlines()[line], line, col)]
+    assert expected.casefold() in labels[:5], labels[:10]
+
+
+def test_completion_replaces_the_typed_words():
+    ws = workspace(**EXAMPLES)
+    line_text = "Abstract:We train sparse auto"
+    (item,) = [c for c in completion.complete(ws, "a", line_text, 11, len(line_text))
+               if c.label.casefold() == "sparse autoencoders"]
+    assert line_text[item.start:] == "sparse auto"
+    assert "topic" in item.detail and "sparse" in item.documentation.casefold()
+
+
+def test_completion_offers_the_prefix_at_the_start_of_a_line():
+    ws = workspace(**EXAMPLES)
+    assert [c.label for c in completion.complete(ws, "a", "", 5, 0)] == ["Abstract:"]
+    assert "Abstract:" in [c.label for c in completion.complete(ws, "a", "Abs", 5, 3)]
+    assert completion.complete(ws, "a", "", 0, 0) == []  # the header line
+
+
+def test_completion_past_the_end_of_the_line_is_clamped():
+    ws = workspace(**EXAMPLES)
+    assert completion.complete(ws, "a", "Abstract:sparse", 3, 999)

@@ -1,0 +1,56 @@
+"""Settings from clients (bad values fall back), and position conversion per encoding."""
+
+import pytest
+from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec
+
+from paperls.lsp import convert
+from paperls.lsp.settings import Settings, from_client
+
+
+def test_nested_and_dotted_settings():
+    s, problems = from_client({"paperls": {"nearDuplicate": {"threshold": 0.9},
+                                           "severity.format": "hint"}})
+    assert (s.near_threshold, s.severity_format, problems) == (0.9, "hint", [])
+
+
+@pytest.mark.parametrize("raw", [
+    {"nearDuplicate": {"threshold": 3}},
+    {"nearDuplicate": {"threshold": "high"}},
+    {"severity": {"duplicateInList": "loud"}},
+    {"index": {"include": "*.txt"}},
+    {"completion": {"maxItems": 0}},
+])
+def test_bad_values_are_reported_and_replaced_by_defaults(raw):
+    s, problems = from_client(raw)
+    assert s == Settings()
+    assert len(problems) == 1 and "using the default" in problems[0]
+
+
+def test_nonsense_is_not_a_crash():
+    assert from_client("nonsense")[0] == Settings()
+    assert from_client(None) == (Settings(), [])
+
+
+LINE = "Abstract:𝔼 and 🧬 é↔x"
+
+
+@pytest.mark.parametrize("encoding, col_after_dna", [
+    (types.PositionEncodingKind.Utf16, len("Abstract:") + 2 + 5 + 2),
+    (types.PositionEncodingKind.Utf8, len("Abstract:") + 4 + 5 + 4),
+    (types.PositionEncodingKind.Utf32, len("Abstract:") + 1 + 5 + 1),
+])
+def test_columns_convert_both_ways_past_astral_characters(encoding, col_after_dna):
+    codec = PositionCodec(encoding)
+    cp = LINE.index("🧬") + 1
+    assert convert.to_client([LINE], 0, cp, codec).character == col_after_dna
+    assert convert.from_client([LINE], types.Position(0, col_after_dna), codec) == (0, cp)
+
+
+def test_positions_past_the_end_are_clamped():
+    codec = PositionCodec()
+    lines = ["Tony", "Abstract:x"]
+    assert convert.from_client(lines, types.Position(1, 999), codec) == (1, 10)
+    assert convert.from_client(lines, types.Position(50, 3), codec) == (1, 10)
+    assert convert.from_client([], types.Position(3, 3), codec) == (0, 0)
+    assert convert.to_client(lines, 7, 99, codec) == types.Position(1, 10)
