@@ -3,7 +3,6 @@ document, single-file mode, settings from the client."""
 
 from __future__ import annotations
 
-import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
