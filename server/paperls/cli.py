@@ -99,9 +99,6 @@ def cmd_topics(args: argparse.Namespace) -> int:
     for w in warnings:
         print(f"paperls: {w}", file=sys.stderr)
     ws = Workspace()
-    for doc, parsed in items:  # corpus statistics only: no duplicate matching needed here
-        ws.index._attach(doc, parsed)
-    ws._drain()
     roots = [Path(p) for p in args.paths]
     for doc, parsed in items:
         rel = _relative(Path(doc), roots)

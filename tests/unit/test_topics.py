@@ -3,20 +3,16 @@
 import pytest
 
 from conftest import TONY_A, TONY_B, example_text
-from paperls.core.normalize import normalize
 from paperls.core.parse import parse
 from paperls.core.summary import figures, gist, sentences, summarize
-from paperls.core.topics import Corpus, extract, key_of, word_set
+from paperls.core.topics import extract, key_of
 
 TEXTS = [a.text for n in (TONY_A, TONY_B) for a in parse(example_text(n)).abstracts]
-CORPUS = Corpus()
-for t in TEXTS:
-    CORPUS.add(word_set(normalize(t)))
 
 
 def topics_of(start: str, top: int = 10) -> list[str]:
     text = next(t for t in TEXTS if t.startswith(start))
-    return [p.text for p in extract(text, CORPUS, top)]
+    return [p.text for p in extract(text, top)]
 
 
 @pytest.mark.parametrize("start, expected", [
@@ -36,7 +32,7 @@ def test_key_phrases_include(start, expected):
                                      "we", "propose"])
 def test_generic_phrases_are_dropped(generic):
     for t in TEXTS:
-        assert generic not in [p.key for p in extract(t, CORPUS, 15)]
+        assert generic not in [p.key for p in extract(t, 15)]
 
 
 def test_sentences_keep_abbreviations_inside():
@@ -62,7 +58,7 @@ def test_key_figures_carry_units(text, expected):
 
 
 def test_summary_of_codex_names_it():
-    s = summarize(next(t for t in TEXTS if t.startswith("We introduce Codex")), CORPUS)
+    s = summarize(next(t for t in TEXTS if t.startswith("We introduce Codex")))
     assert "Codex" in s.gist and "28.8%" in s.figures
     assert s.words > 100
 

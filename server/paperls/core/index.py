@@ -17,13 +17,14 @@ Invariants:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import sketch
-from .normalize import exact_key, normalize, tokens
-from .parse import ParsedList
+from .normalize import normalize, tokens
+from .parse import Abstract, ParsedList
 from .similarity import DEFAULT_THRESHOLD, Verdict, compare, is_near_duplicate
 
 KEEP_RATIO = 0.5
@@ -64,9 +65,17 @@ class Finding:
 
 @dataclass(slots=True)
 class _Text:
-    normalized: str
-    nwords: int
+    """A distinct normalised text. It keeps one of its abstracts, not the normalised string:
+    that is recomputed when needed (rarely), which saves a copy of every abstract."""
+
+    abstract: Abstract
+    key: int
+    nwords: int = 0
     where: set[tuple[str, int]] = field(default_factory=set)  # (doc, line)
+
+    @property
+    def normalized(self) -> str:
+        return normalize(self.abstract.text)
 
 
 @dataclass(slots=True)
@@ -82,15 +91,15 @@ class Index:
         self.threshold = threshold
         self.docs: dict[str, Document] = {}
         self._texts: list[_Text | None] = []
-        self._by_key: dict[bytes, int] = {}
+        self._by_key: dict[int, int] = {}  # hash of the normalised text -> text id
         self._pairs: dict[int, dict[int, Verdict]] = {}
         # LSH: a sorted static table from the last bulk load, and a dict for later additions.
         self._static_keys = np.zeros(0, dtype=np.uint64)
         self._static_tids = np.zeros(0, dtype=np.int64)
         self._overlay: dict[int, list[int]] = {}
         # Texts born and died since the owner last drained them (the topic catalogue follows).
-        self.born: list[int] = []
-        self.died: list[tuple[int, str]] = []
+        self.born: list[tuple[int, str]] = []  # (text id, normalised text)
+        self.died: list[int] = []
         self._orphans: list[int] = []
 
     # ----- queries -------------------------------------------------------------------------
@@ -150,6 +159,9 @@ class Index:
             if t is not None:
                 yield tid, t.normalized
 
+    def alive(self, tid: int) -> bool:
+        return 0 <= tid < len(self._texts) and self._texts[tid] is not None
+
     def normalized(self, tid: int) -> str | None:
         t = self._texts[tid] if 0 <= tid < len(self._texts) else None
         return t.normalized if t else None
@@ -175,13 +187,15 @@ class Index:
         affected.add(doc)
         old = self._orphans
         self._orphans = []
-        _, fresh = self._attach(doc, parsed)
+        start = len(self.born)
+        self._attach(doc, parsed)
         for tid in old:
             text = self._texts[tid]
             if text is not None and not text.where:
                 self._kill(tid)
+        fresh = [(t, n) for t, n in self.born[start:] if self._texts[t] is not None]
         if fresh:
-            self._match_new(fresh)
+            self._match_new([t for t, _ in fresh], [n for _, n in fresh])
         for tid in set(self.docs[doc].tids):
             affected |= self._docs_touching(tid)
         return affected
@@ -192,19 +206,42 @@ class Index:
         return affected
 
     def bulk_load(self, items: Iterable[tuple[str, ParsedList]]) -> None:
-        """Index many documents at once (the initial scan): vectorised sketches and banding."""
-        new: list[int] = []
-        for doc, parsed in items:
-            if doc in self.docs:
-                self._detach(doc)
-            tids, _ = self._attach(doc, parsed)
-            new.extend(tids)
-        new = sorted(set(new))
-        if not new:
+        """Index many documents at once (the initial scan): vectorised sketches and banding.
+
+        Sketching (NumPy, which releases the GIL) runs in a worker thread while this thread
+        normalises the next documents: the two halves of the work overlap on two cores.
+        """
+        start = len(self.born)
+        jobs = []
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="paperls-sketch") as pool:
+            sent = start
+            for doc, parsed in items:
+                if doc in self.docs:
+                    self._detach(doc)
+                self._attach(doc, parsed)
+                if len(self.born) - sent >= _BATCH:
+                    batch = self.born[sent:]
+                    sent = len(self.born)
+                    jobs.append((batch, pool.submit(_keys, [n for _, n in batch])))
+            if len(self.born) > sent:
+                batch = self.born[sent:]
+                jobs.append((batch, pool.submit(_keys, [n for _, n in batch])))
+            results = [(batch, job.result()) for batch, job in jobs]
+        tids, keys = [], []
+        for batch, (k, nwords) in results:
+            for (t, _), n in zip(batch, nwords.tolist(), strict=True):
+                text = self._texts[t]
+                if text is not None:
+                    text.nwords = n
+            alive = np.array([self._texts[t] is not None for t, _ in batch], dtype=bool)
+            tids.extend(t for (t, _), ok in zip(batch, alive, strict=True) if ok)
+            keys.append(k[alive])
+        if not tids:
             return
-        keys = self._sketch(new)
-        self._add_static(np.asarray(new, dtype=np.int64), keys)
-        self._confirm(self._bulk_candidates(np.asarray(new, dtype=np.int64), keys))
+        all_keys = np.concatenate(keys)
+        new = np.asarray(tids, dtype=np.int64)
+        self._add_static(new, all_keys)
+        self._confirm(self._bulk_candidates(new, all_keys))
 
     # ----- internals -----------------------------------------------------------------------
 
@@ -242,42 +279,38 @@ class Index:
     def _kill(self, tid: int) -> None:
         text = self._texts[tid]
         assert text is not None
-        del self._by_key[exact_key(text.normalized)]
+        del self._by_key[text.key]
         self._texts[tid] = None
-        self.died.append((tid, text.normalized))
+        self.died.append(tid)
         for other in self._pairs.pop(tid, {}):
             self._pairs.get(other, {}).pop(tid, None)
 
-    def _attach(self, doc: str, parsed: ParsedList) -> tuple[list[int], list[int]]:
-        """Record the document's abstracts; return its text ids and the ids of new texts."""
+    def _attach(self, doc: str, parsed: ParsedList) -> None:
+        """Record the document's abstracts; texts new to the index are appended to ``born``."""
         tids: list[int] = []
-        fresh: list[int] = []
         for a in parsed.abstracts:
             norm = normalize(a.text)
-            key = exact_key(norm)
+            key = hash(norm)
             tid = self._by_key.get(key)
+            # Equal hashes of different texts are astronomically rare, but never merge them.
+            while tid is not None and self._texts[tid].normalized != norm:  # type: ignore[union-attr]
+                key = hash((key, norm))
+                tid = self._by_key.get(key)
             if tid is None:
                 tid = len(self._texts)
-                self._texts.append(_Text(norm, 0))
+                self._texts.append(_Text(a, key))
                 self._by_key[key] = tid
-                fresh.append(tid)
-                self.born.append(tid)
+                self.born.append((tid, norm))
             self._texts[tid].where.add((doc, a.line))  # type: ignore[union-attr]
             tids.append(tid)
         self.docs[doc] = Document(parsed, tids)
-        return tids, fresh
 
-    def _sketch(self, tids: list[int]) -> np.ndarray:
+    def _sketch(self, tids: list[int], norms: list[str]) -> np.ndarray:
         """Band and edge keys of the given texts, ``(len(tids), BANDS + 2)``; 0 = no key."""
-        out = []
-        for i in range(0, len(tids), _BATCH):
-            chunk = tids[i:i + _BATCH]
-            norms = [self._texts[t].normalized for t in chunk]  # type: ignore[union-attr]
-            sig, nwords, edges = sketch.signatures(norms)
-            for t, n in zip(chunk, nwords.tolist(), strict=True):
-                self._texts[t].nwords = n  # type: ignore[union-attr]
-            out.append(np.concatenate((sketch.band_keys(sig, nwords), edges), axis=1))
-        return np.concatenate(out) if out else np.zeros((0, sketch.BANDS + 2), dtype=np.uint64)
+        keys, nwords = _keys(norms)
+        for t, n in zip(tids, nwords.tolist(), strict=True):
+            self._texts[t].nwords = n  # type: ignore[union-attr]
+        return keys
 
     def _add_static(self, tids: np.ndarray, keys: np.ndarray) -> None:
         flat = keys.reshape(-1)
@@ -308,8 +341,8 @@ class Index:
             return np.zeros((0, 2), dtype=np.int64)
         return np.unique(np.concatenate(pairs), axis=0)
 
-    def _match_new(self, tids: list[int]) -> None:
-        keys = self._sketch(tids)
+    def _match_new(self, tids: list[int], norms: list[str]) -> None:
+        keys = self._sketch(tids, norms)
         owner = np.repeat(np.asarray(tids, dtype=np.int64), keys.shape[1])
         flat = keys.reshape(-1)
         live = flat != 0
@@ -347,3 +380,15 @@ class Index:
             if v.ratio >= KEEP_RATIO or v.contained:
                 self._pairs.setdefault(a, {})[b] = v
                 self._pairs.setdefault(b, {})[a] = v
+
+
+def _keys(norms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Band and edge keys (``(n, BANDS + 2)``, 0 = no key) and word counts of texts."""
+    out, counts = [], []
+    for i in range(0, len(norms), _BATCH):
+        sig, nwords, edges = sketch.signatures(norms[i:i + _BATCH])
+        out.append(np.concatenate((sketch.band_keys(sig, nwords), edges), axis=1))
+        counts.append(nwords)
+    if not out:
+        return np.zeros((0, sketch.BANDS + 2), dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(out), np.concatenate(counts)

@@ -18,8 +18,6 @@ at all and can only match exactly.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 SHINGLE = 3  # words per shingle
@@ -29,7 +27,23 @@ BANDS = BINS // ROWS
 MIN_WORDS = 12  # shorter texts only match exactly ("Invited talk" must not match everything)
 EDGE_WORDS = 24  # words in the prefix/suffix keys
 
-_NONWORD = re.compile(r"[\W_]+")
+def _word_bytes(raw: np.ndarray) -> np.ndarray:
+    """Which bytes belong to words: ASCII letters and digits, and the bytes of non-ASCII
+    characters except the common punctuation and symbols, found by their UTF-8 lead bytes:
+    U+00A0-00BF (no-break space, guillemets, degree), U+00D7/00F7 (multiplication, division),
+    U+2000-206F (dashes, quotes, ellipsis) and U+2190-22FF (arrows, operators)."""
+    isword = _IS_WORD[raw]
+    lead = np.flatnonzero(raw[:-1] >= 0xC2)
+    if len(lead):
+        b0, b1 = raw[lead], raw[lead + 1]
+        two = lead[((b0 == 0xC2) & (b1 >= 0xA0)) | ((b0 == 0xC3) & ((b1 == 0x97) | (b1 == 0xB7)))]
+        three = lead[(b0 == 0xE2) & (((b1 >= 0x80) & (b1 <= 0x81)) | ((b1 >= 0x86) & (b1 <= 0x8B)))]
+        three = three[three + 2 < len(raw)]
+        for k in (0, 1):
+            isword[two + k] = False
+        for k in (0, 1, 2):
+            isword[three + k] = False
+    return isword
 _P = np.uint64(0x100000001B3)  # odd, so it has an inverse modulo 2**64
 _PINV = np.uint64(pow(0x100000001B3, -1, 1 << 64))
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -47,7 +61,7 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     """P**i and P**-i modulo 2**64 for i < n, grown on demand and kept."""
     global _pw, _pinv
     if len(_pw) < n:
-        size = max(n, 2 * len(_pw), 1 << 16)
+        size = max(n, 2 * len(_pw), 1 << 23)  # one growth covers a batch of 4,000 abstracts
         with np.errstate(over="ignore"):
             _pw = np.cumprod(np.full(size, _P, dtype=np.uint64)) * _PINV
             _pinv = np.cumprod(np.full(size, _PINV, dtype=np.uint64)) * _P
@@ -103,12 +117,11 @@ def signatures(normalized: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     edges = np.zeros((n, 2), dtype=np.uint64)
     if n == 0:
         return sig, np.zeros(0, dtype=np.int64), edges
-    texts = [t if t.isascii() else _NONWORD.sub(" ", t) for t in normalized]
-    raw = np.frombuffer("\n".join(texts).encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    lengths = np.fromiter((len(t.encode("utf-8", "surrogatepass")) if not t.isascii() else len(t)
-                           for t in texts), dtype=np.int64, count=n)
+    raw = np.frombuffer("\n".join(normalized).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    lengths = np.fromiter((len(t) if t.isascii() else len(t.encode("utf-8", "surrogatepass"))
+                           for t in normalized), dtype=np.int64, count=n)
     text_start = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
-    isword = _IS_WORD[raw]
+    isword = _word_bytes(raw)
     prev = np.concatenate(([False], isword[:-1]))
     starts_orig = np.flatnonzero(isword & ~prev)
     owner_word = np.searchsorted(text_start, starts_orig, side="right") - 1

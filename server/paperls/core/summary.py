@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .normalize import resolve_latex
-from .topics import Corpus, Phrase, extract, is_name
+from .topics import Phrase, extract, is_name
 
 GIST_MAX = 240
 
@@ -110,10 +110,9 @@ def figures(text: str, limit: int = 5) -> list[str]:
     return out
 
 
-def summarize(text: str, corpus: Corpus | None = None,
-              topics: list[Phrase] | tuple[Phrase, ...] | None = None) -> Summary:
+def summarize(text: str, topics: list[Phrase] | tuple[Phrase, ...] | None = None) -> Summary:
     plain = resolve_latex(text)
-    topics = list(topics) if topics is not None else extract(plain, corpus, top=8)
+    topics = list(topics) if topics is not None else extract(plain, top=8)
     return Summary(
         title=" · ".join(title_parts(topics)),
         topics=tuple(topics),

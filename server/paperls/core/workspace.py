@@ -15,7 +15,7 @@ from .index import Index
 from .parse import Abstract, ParsedList
 from .similarity import DEFAULT_THRESHOLD
 from .summary import Summary, summarize
-from .topics import Corpus, Phrase, dedupe, extract, is_name, key_of, word_set
+from .topics import Phrase, dedupe, extract, is_name, key_of
 
 TOPICS_PER_ABSTRACT = 12  # phrases per abstract in the catalogue behind completion
 
@@ -23,9 +23,9 @@ TOPICS_PER_ABSTRACT = 12  # phrases per abstract in the catalogue behind complet
 NAMES_PER_ABSTRACT = 6  # names (HumanEval, GPT-4o) kept beyond that: what users type most
 
 
-def extract_all(text: str, corpus: Corpus) -> tuple[Phrase, ...]:
+def extract_all(text: str) -> tuple[Phrase, ...]:
     """Best phrases, overlapping ones included, plus the names further down the ranking."""
-    ranked = extract(text, corpus, 200, distinct=False)
+    ranked = extract(text, 200, distinct=False)
     best = ranked[:TOPICS_PER_ABSTRACT]
     names = [p for p in ranked[TOPICS_PER_ABSTRACT:] if " " not in p.key and is_name(p.text)]
     return tuple(best + names[:NAMES_PER_ABSTRACT])
@@ -46,7 +46,6 @@ class Workspace:
     def __init__(self, threshold: float = DEFAULT_THRESHOLD,
                  namer: Callable[[str], str] | None = None) -> None:
         self.index = Index(threshold)
-        self.corpus = Corpus()
         self.catalog: dict[str, Topic] = {}
         self._topics: dict[int, tuple[tuple[str, str], ...]] = {}  # tid -> (key, form)
         self.namer: Callable[[str], str] = namer or (lambda d: d)
@@ -71,13 +70,8 @@ class Workspace:
         self.index.threshold = threshold
 
     def _drain(self) -> None:
-        for tid in self.index.born:
-            norm = self.index.normalized(tid)
-            if norm is not None:
-                self.corpus.add(word_set(norm))
         self.index.born.clear()
-        for tid, norm in self.index.died:
-            self.corpus.remove(word_set(norm))
+        for tid in self.index.died:
             for key, form in self._topics.pop(tid, ()):
                 t = self.catalog.get(key)
                 if t is not None:
@@ -91,12 +85,12 @@ class Workspace:
 
     def topics(self, doc: str, abstract: Abstract, top: int = 10) -> list[Phrase]:
         """The abstract's key phrases, best first, none inside another (hover, outline)."""
-        return dedupe(extract_all(abstract.text, self.corpus), top)
+        return dedupe(extract_all(abstract.text), top)
 
     def _topics_of(self, tid: int, text: str) -> tuple[tuple[str, str], ...]:
         got = self._topics.get(tid)
         if got is None:
-            got = self._record(tid, extract_all(text, self.corpus))
+            got = self._record(tid, extract_all(text))
         return got
 
     def _record(self, tid: int, phrases: tuple[Phrase, ...]) -> tuple[tuple[str, str], ...]:
@@ -151,4 +145,4 @@ class Workspace:
         return n
 
     def summary(self, doc: str, abstract: Abstract) -> Summary:
-        return summarize(abstract.text, self.corpus, self.topics(doc, abstract, 8))
+        return summarize(abstract.text, self.topics(doc, abstract, 8))

@@ -272,7 +272,7 @@ class PaperServer(LanguageServer):
                 return
             chunk = todo[i:i + TOPIC_CHUNK]
             topics = await loop.run_in_executor(
-                None, lambda c=chunk, k=model.corpus: [extract_all(a.text, k) for _, a in c])
+                None, lambda c=chunk: [extract_all(a.text) for _, a in c])
             model.add_topics(chunk, topics)
 
     # ----- diagnostics ---------------------------------------------------------------------
