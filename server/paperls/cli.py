@@ -13,15 +13,16 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .core.parse import ParsedList, parse
+from .core.parse import ParsedList
 from .core.workspace import Workspace
-from .features.diagnostics import SEVERITIES, document_diagnostics
+from .features.diagnostics import DUPLICATE_CODES, SEVERITIES, document_diagnostics
 
 LEVELS = {"error": 0, "warning": 1, "information": 2, "hint": 3}
 
 
 def _collect(paths: list[str], max_mb: float) -> tuple[list[tuple[str, ParsedList]], list[str]]:
     from .lsp import scan
+    from .lsp.loader import with_problem
     from .lsp.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
 
     warnings: list[str] = []
@@ -45,40 +46,49 @@ def _collect(paths: list[str], max_mb: float) -> tuple[list[tuple[str, ParsedLis
             if key in seen:
                 continue
             seen.add(key)
-            parsed = parse(r.text)
-            if r.problem is not None:
-                parsed = ParsedList(parsed.lines, parsed.header, parsed.abstracts,
-                                    (r.problem, *parsed.problems))
-            items.append((key, parsed))
+            items.append((key, with_problem(r)))
     return items, warnings
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    items, warnings = _collect(args.paths, args.max_file_size_mb)
+    from .lsp import loader
+    from .lsp.cache import default_directory
+    from .lsp.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+
+    warnings: list[str] = []
+    roots = []
+    for raw in args.paths:
+        if Path(raw).exists():
+            roots.append(Path(raw))
+        else:
+            warnings.append(f"{raw}: no such file or directory")
+    cache_dir = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir
+                                             else default_directory())
+    ws, stats = loader.load(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE,
+                            int(args.max_file_size_mb * 1e6), args.threshold, warnings.append,
+                            cache_dir=cache_dir if roots else None, key=str)
+    for raw in args.paths:
+        p = Path(raw)
+        if p.is_file() and str(p) not in ws.index.docs and p.stat().st_size <= args.max_file_size_mb * 1e6:
+            warnings.append(f"{raw}: not an abstract list (no line starts with `Abstract:`)")
     for w in warnings:
         print(f"paperls: {w}", file=sys.stderr)
-    if not items:
+    if not ws.index.docs:
         print("paperls: no abstract lists found", file=sys.stderr)
         return 2 if warnings else 0
-    ws = Workspace(args.threshold)
-    ws.bulk_load(items)
     findings = []
-    for doc, parsed in items:
+    for doc in ws.index.docs:
         for d in document_diagnostics(ws, doc):
-            line_text = parsed.lines[d.line] if d.line < len(parsed.lines) else ""
             f = {
                 "path": doc, "line": d.line + 1, "column": d.start + 1,
                 "end_column": max(d.end, d.start) + 1,
                 "severity": d.severity, "code": d.code, "message": d.message,
             }
-            if d.code.endswith(("duplicate-in-list", "duplicate-across-lists")):
+            if d.code in DUPLICATE_CODES:
                 f["similarity"] = d.similarity
                 f["related"] = [{"path": r.doc, "line": r.line + 1} for r in d.related]
-            f["_text"] = line_text
             findings.append(f)
     worst = min((LEVELS[f["severity"]] for f in findings), default=99)
-    for f in findings:
-        f.pop("_text")
     if args.format == "json":
         json.dump(findings, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -86,9 +96,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         for f in findings:
             print(f"{f['path']}:{f['line']}:{f['column']}: {f['severity']}: {f['message']} "
                   f"[{f['code']}]")
-        n = sum(len(p.abstracts) for _, p in items)
-        print(f"{len(items)} list(s), {n} abstract(s), {len(findings)} finding(s)",
-              file=sys.stderr)
+        print(f"{stats.files} list(s), {stats.abstracts} abstract(s), {len(findings)} finding(s) "
+              f"in {stats.seconds:.2f} s" + (f" ({stats.cached_files} list(s) from the cache)"
+                                            if stats.cached_files else ""), file=sys.stderr)
     if args.fail_on != "never" and worst <= LEVELS[args.fail_on]:
         return 1
     return 0
@@ -154,6 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--threshold", type=float, default=0.8,
                    help="near-duplicate similarity threshold, 0.5 to 1 (default 0.8)")
     c.add_argument("--max-file-size-mb", type=float, default=50.0)
+    c.add_argument("--cache-dir", help="index cache folder (default: $XDG_CACHE_HOME/paperls)")
+    c.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     c.set_defaults(func=cmd_check)
     t = sub.add_parser("topics", help="print the key phrases of every abstract")
     t.add_argument("paths", nargs="+")

@@ -10,8 +10,11 @@ Invariants:
   findings as an index built fresh from the final documents (tested property);
 - text ids are never reused, so a stale id in the LSH tables can only point at a dead text,
   which queries skip;
-- pair verdicts are kept for every confirmed candidate with ``ratio >= KEEP_RATIO``, so changing
-  the near-duplicate threshold needs no new matching.
+- a verdict is kept for every candidate pair compared (a few thousand for 100k abstracts), so
+  changing the near-duplicate threshold, or a warm start from the cache, needs no new matching;
+- a text's key is a 64-bit BLAKE2 digest of its normalised form; two different texts sharing one
+  (odds about 1 in 10^8 for a million texts) would be taken for exact copies. Keys and band keys
+  are stable across processes, which is what lets ``export``/``bulk_load`` cache them on disk.
 """
 
 from __future__ import annotations
@@ -23,13 +26,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import sketch
-from .normalize import normalize, tokens
+from .normalize import exact_key, normalize, tokens
 from .parse import Abstract, ParsedList
 from .similarity import DEFAULT_THRESHOLD, Verdict, compare, is_near_duplicate
 
-KEEP_RATIO = 0.5
 BUCKET_CAP = 400  # a band bucket with more distinct texts than this is boilerplate, not papers
-_BATCH = 4000
+_BATCH = 2000  # texts sketched at once: ~2.7 MB of text, ~100 MB of NumPy temporaries
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,14 @@ class Finding:
         return any(c.exact for c in self.copies)
 
 
+@dataclass(frozen=True, slots=True)
+class Sketched:
+    """What the index knows of one abstract that can be cached: its exact key and band keys."""
+
+    key: int
+    bands: bytes  # (BANDS + 2) little-endian uint64 band and edge keys
+
+
 @dataclass(slots=True)
 class _Text:
     """A distinct normalised text. It keeps one of its abstracts, not the normalised string:
@@ -70,7 +80,7 @@ class _Text:
 
     abstract: Abstract
     key: int
-    nwords: int = 0
+    bands: bytes | None = None
     where: set[tuple[str, int]] = field(default_factory=set)  # (doc, line)
 
     @property
@@ -195,7 +205,9 @@ class Index:
                 self._kill(tid)
         fresh = [(t, n) for t, n in self.born[start:] if self._texts[t] is not None]
         if fresh:
-            self._match_new([t for t, _ in fresh], [n for _, n in fresh])
+            tids = [t for t, _ in fresh]
+            self._set_bands(tids, _keys([n for _, n in fresh]))  # type: ignore[misc]
+            self._match_new(tids)
         for tid in set(self.docs[doc].tids):
             affected |= self._docs_touching(tid)
         return affected
@@ -205,12 +217,17 @@ class Index:
         affected.discard(doc)
         return affected
 
-    def bulk_load(self, items: Iterable[tuple[str, ParsedList]]) -> None:
+    def bulk_load(self, items: Iterable[tuple[str, ParsedList]],
+                  known: dict[str, list[Sketched]] | None = None,
+                  verdicts: dict[tuple[int, int], Verdict] | None = None) -> None:
         """Index many documents at once (the initial scan): vectorised sketches and banding.
 
-        Sketching (NumPy, which releases the GIL) runs in a worker thread while this thread
-        normalises the next documents: the two halves of the work overlap on two cores.
+        ``known`` gives cached sketches of documents (aligned with their abstracts), which are
+        then not normalised nor sketched again; ``verdicts`` cached pair verdicts by text keys.
+        Sketching (NumPy, which releases the GIL) runs on two worker threads while this thread
+        normalises the next documents.
         """
+        known = known or {}
         start = len(self.born)
         jobs = []
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="paperls-sketch") as pool:
@@ -218,30 +235,50 @@ class Index:
             for doc, parsed in items:
                 if doc in self.docs:
                     self._detach(doc)
-                self._attach(doc, parsed)
+                self._attach(doc, parsed, known.get(doc))
                 if len(self.born) - sent >= _BATCH:
-                    batch = self.born[sent:]
+                    batch = [(t, n) for t, n in self.born[sent:] if n is not None]
                     sent = len(self.born)
                     jobs.append((batch, pool.submit(_keys, [n for _, n in batch])))
-            if len(self.born) > sent:
-                batch = self.born[sent:]
+            batch = [(t, n) for t, n in self.born[sent:] if n is not None]
+            if batch:
                 jobs.append((batch, pool.submit(_keys, [n for _, n in batch])))
-            results = [(batch, job.result()) for batch, job in jobs]
-        tids, keys = [], []
-        for batch, (k, nwords) in results:
-            for (t, _), n in zip(batch, nwords.tolist(), strict=True):
-                text = self._texts[t]
-                if text is not None:
-                    text.nwords = n
-            alive = np.array([self._texts[t] is not None for t, _ in batch], dtype=bool)
-            tids.extend(t for (t, _), ok in zip(batch, alive, strict=True) if ok)
-            keys.append(k[alive])
+            for batch, job in jobs:
+                self._set_bands([t for t, _ in batch], job.result())
+            del jobs, batch
+        # The normalised texts were only needed for sketching: drop them now (100+ MB at scale).
+        tids = [t for t, _ in self.born[start:] if self._texts[t] is not None]
+        del self.born[start:]
         if not tids:
             return
-        all_keys = np.concatenate(keys)
+        rows = np.frombuffer(b"".join(self._texts[t].bands for t in tids),  # type: ignore[union-attr,misc]
+                             dtype="<u8").reshape(len(tids), -1)
         new = np.asarray(tids, dtype=np.int64)
-        self._add_static(new, all_keys)
-        self._confirm(self._bulk_candidates(new, all_keys))
+        self._add_static(new, rows)
+        self._confirm(self._bulk_candidates(), verdicts)
+
+    def export(self, doc: str) -> list[Sketched]:
+        """Cacheable sketches of a document's abstracts, in order."""
+        d = self.docs.get(doc)
+        if d is None:
+            return []
+        out = []
+        for tid in d.tids:
+            t = self._texts[tid]
+            assert t is not None and t.bands is not None
+            out.append(Sketched(t.key, t.bands))
+        return out
+
+    def export_verdicts(self) -> dict[tuple[int, int], Verdict]:
+        """Every kept pair verdict, by the two texts' keys (smaller key first)."""
+        out = {}
+        for a, m in self._pairs.items():
+            ka = self._texts[a].key  # type: ignore[union-attr]
+            for b, v in m.items():
+                kb = self._texts[b].key  # type: ignore[union-attr]
+                if ka < kb:
+                    out[(ka, kb)] = v
+        return out
 
     # ----- internals -----------------------------------------------------------------------
 
@@ -285,32 +322,33 @@ class Index:
         for other in self._pairs.pop(tid, {}):
             self._pairs.get(other, {}).pop(tid, None)
 
-    def _attach(self, doc: str, parsed: ParsedList) -> None:
-        """Record the document's abstracts; texts new to the index are appended to ``born``."""
+    def _attach(self, doc: str, parsed: ParsedList, known: list[Sketched] | None = None) -> None:
+        """Record the document's abstracts. Texts new to the index are appended to ``born``
+        with their normalised form, or with None when ``known`` already gives their sketch."""
         tids: list[int] = []
-        for a in parsed.abstracts:
-            norm = normalize(a.text)
-            key = hash(norm)
+        if known is not None and len(known) != len(parsed.abstracts):
+            known = None  # a cache entry that does not fit this parse is not trusted
+        for i, a in enumerate(parsed.abstracts):
+            if known is not None:
+                norm, key = None, known[i].key
+            else:
+                norm = normalize(a.text)
+                key = exact_key(norm)
             tid = self._by_key.get(key)
-            # Equal hashes of different texts are astronomically rare, but never merge them.
-            while tid is not None and self._texts[tid].normalized != norm:  # type: ignore[union-attr]
-                key = hash((key, norm))
-                tid = self._by_key.get(key)
             if tid is None:
                 tid = len(self._texts)
-                self._texts.append(_Text(a, key))
+                self._texts.append(_Text(a, key, known[i].bands if known is not None else None))
                 self._by_key[key] = tid
                 self.born.append((tid, norm))
             self._texts[tid].where.add((doc, a.line))  # type: ignore[union-attr]
             tids.append(tid)
         self.docs[doc] = Document(parsed, tids)
 
-    def _sketch(self, tids: list[int], norms: list[str]) -> np.ndarray:
-        """Band and edge keys of the given texts, ``(len(tids), BANDS + 2)``; 0 = no key."""
-        keys, nwords = _keys(norms)
-        for t, n in zip(tids, nwords.tolist(), strict=True):
-            self._texts[t].nwords = n  # type: ignore[union-attr]
-        return keys
+    def _set_bands(self, tids: list[int], keys: np.ndarray) -> None:
+        for tid, row in zip(tids, keys, strict=True):
+            text = self._texts[tid]
+            if text is not None:
+                text.bands = row.astype("<u8").tobytes()
 
     def _add_static(self, tids: np.ndarray, keys: np.ndarray) -> None:
         flat = keys.reshape(-1)
@@ -321,7 +359,7 @@ class Index:
         order = np.argsort(flat)
         self._static_keys, self._static_tids = flat[order], owner[order]
 
-    def _bulk_candidates(self, tids: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    def _bulk_candidates(self) -> np.ndarray:
         """Pairs (a < b) of texts that share a key, from the sorted static table."""
         k, t = self._static_keys, self._static_tids
         if len(k) < 2:
@@ -341,8 +379,9 @@ class Index:
             return np.zeros((0, 2), dtype=np.int64)
         return np.unique(np.concatenate(pairs), axis=0)
 
-    def _match_new(self, tids: list[int], norms: list[str]) -> None:
-        keys = self._sketch(tids, norms)
+    def _match_new(self, tids: list[int]) -> None:
+        keys = np.frombuffer(b"".join(self._texts[t].bands for t in tids),  # type: ignore[union-attr,misc]
+                             dtype="<u8").reshape(len(tids), -1)
         owner = np.repeat(np.asarray(tids, dtype=np.int64), keys.shape[1])
         flat = keys.reshape(-1)
         live = flat != 0
@@ -364,7 +403,8 @@ class Index:
         if cands:
             self._confirm(np.array(sorted(cands), dtype=np.int64))
 
-    def _confirm(self, pairs: np.ndarray) -> None:
+    def _confirm(self, pairs: np.ndarray,
+                 known: dict[tuple[int, int], Verdict] | None = None) -> None:
         cache: dict[int, list[str]] = {}
 
         def toks(tid: int) -> list[str]:
@@ -374,21 +414,22 @@ class Index:
             return got
 
         for a, b in pairs.tolist():
-            if self._texts[a] is None or self._texts[b] is None:
+            ta, tb = self._texts[a], self._texts[b]
+            if ta is None or tb is None:
                 continue
-            v = compare(toks(a), toks(b))
-            if v.ratio >= KEEP_RATIO or v.contained:
-                self._pairs.setdefault(a, {})[b] = v
-                self._pairs.setdefault(b, {})[a] = v
+            v = known.get((min(ta.key, tb.key), max(ta.key, tb.key))) if known else None
+            if v is None:
+                v = compare(toks(a), toks(b))
+            self._pairs.setdefault(a, {})[b] = v
+            self._pairs.setdefault(b, {})[a] = v
 
 
-def _keys(norms: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Band and edge keys (``(n, BANDS + 2)``, 0 = no key) and word counts of texts."""
-    out, counts = [], []
+def _keys(norms: list[str]) -> np.ndarray:
+    """Band and edge keys of texts, ``(n, BANDS + 2)``; 0 = no key."""
+    out = []
     for i in range(0, len(norms), _BATCH):
         sig, nwords, edges = sketch.signatures(norms[i:i + _BATCH])
         out.append(np.concatenate((sketch.band_keys(sig, nwords), edges), axis=1))
-        counts.append(nwords)
     if not out:
-        return np.zeros((0, sketch.BANDS + 2), dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(out), np.concatenate(counts)
+        return np.zeros((0, sketch.BANDS + 2), dtype=np.uint64)
+    return np.concatenate(out)

@@ -81,9 +81,10 @@ def tokens(normalized: str) -> list[str]:
     return _TOKEN.findall(normalized)
 
 
-def exact_key(normalized: str) -> bytes:
-    """A 16-byte content key of the normalised text: equal keys mean exact duplicates."""
-    return hashlib.blake2b(normalized.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+def exact_key(normalized: str) -> int:
+    """A stable 64-bit key of the normalised text: equal keys mean exact duplicates."""
+    digest = hashlib.blake2b(normalized.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
 
 
 def content_hash(text: str) -> str:

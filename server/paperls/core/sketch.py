@@ -18,6 +18,8 @@ at all and can only match exactly.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 SHINGLE = 3  # words per shingle
@@ -53,19 +55,28 @@ _EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 _VALMASK = np.uint64((1 << 57) - 1)
 _BINSHIFT = np.uint64(57)
 
-_pw = np.ones(1, dtype=np.uint64)
-_pinv = np.ones(1, dtype=np.uint64)
+_tables: tuple[np.ndarray, np.ndarray] = (np.ones(1, dtype=np.uint64),) * 2
+_tables_lock = threading.Lock()
 
 
 def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """P**i and P**-i modulo 2**64 for i < n, grown on demand and kept."""
-    global _pw, _pinv
-    if len(_pw) < n:
-        size = max(n, 2 * len(_pw), 1 << 23)  # one growth covers a batch of 4,000 abstracts
-        with np.errstate(over="ignore"):
-            _pw = np.cumprod(np.full(size, _P, dtype=np.uint64)) * _PINV
-            _pinv = np.cumprod(np.full(size, _PINV, dtype=np.uint64)) * _P
-    return _pw[:n], _pinv[:n]
+    """P**i and P**-i modulo 2**64 for i < n, grown on demand and kept.
+
+    Sketches run on several threads: both tables are swapped in as one tuple, under a lock, so
+    no thread ever pairs a new table with an old one.
+    """
+    global _tables
+    pw, pinv = _tables
+    if len(pw) < n:
+        with _tables_lock:
+            pw, pinv = _tables
+            if len(pw) < n:
+                size = max(n, 2 * len(pw), 1 << 22)
+                with np.errstate(over="ignore"):
+                    pw = np.cumprod(np.full(size, _P, dtype=np.uint64)) * _PINV
+                    pinv = np.cumprod(np.full(size, _PINV, dtype=np.uint64)) * _P
+                _tables = (pw, pinv)
+    return pw[:n], pinv[:n]
 
 
 def mix(x: np.ndarray) -> np.ndarray:

@@ -62,8 +62,9 @@ class Workspace:
         self._drain()
         return affected
 
-    def bulk_load(self, items: Iterable[tuple[str, ParsedList]]) -> None:
-        self.index.bulk_load(items)
+    def bulk_load(self, items: Iterable[tuple[str, ParsedList]], known=None,
+                  verdicts=None) -> None:
+        self.index.bulk_load(items, known, verdicts)
         self._drain()
 
     def set_threshold(self, threshold: float) -> None:

@@ -11,6 +11,7 @@ skipped.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ class Read:
     problem: Problem | None
     size: int
     mtime_ns: int
+    digest: bytes  # of the bytes read: the cache trusts an entry only if this matches
 
 
 def _spec(patterns: list[str]) -> pathspec.PathSpec:
@@ -118,7 +120,8 @@ def read_file(path: Path, max_bytes: int, warn: Callable[[str], None]) -> Read |
     if not has_abstract_line(data):
         return None  # not an abstract list (a README.txt, a binary with a .txt name)
     d: Decoded = decode(data)
-    return Read(d.text, d.problem, st.st_size, st.st_mtime_ns)
+    return Read(d.text, d.problem, st.st_size, st.st_mtime_ns,
+                hashlib.blake2b(data, digest_size=16).digest())
 
 
 def find_lists(roots: list[Path], include: list[str], exclude: list[str], max_bytes: int,

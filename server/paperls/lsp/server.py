@@ -26,7 +26,8 @@ from .. import __version__
 from ..core.parse import ParsedList, parse
 from ..core.workspace import Workspace, extract_all
 from ..features import completion, diagnostics, hover, matching
-from . import convert, scan
+from . import convert, loader, scan
+from .cache import default_directory
 from .settings import Settings, from_client
 
 log = logging.getLogger("paperls")
@@ -181,11 +182,7 @@ class PaperServer(LanguageServer):
         r = scan.read_file(Path(path), int(self.settings.max_file_size_mb * 1e6), self.warn)
         if r is None:
             return self.model.remove_document(uri) | {uri}
-        parsed = parse(r.text)
-        if r.problem is not None:
-            parsed = ParsedList(parsed.lines, parsed.header, parsed.abstracts,
-                                (r.problem, *parsed.problems))
-        affected = self.model.set_document(uri, parsed)
+        affected = self.model.set_document(uri, loader.with_problem(r))
         self.fill_topics_for(uri)
         return affected
 
@@ -219,21 +216,17 @@ class PaperServer(LanguageServer):
                                               message=f"{files} files, {abstracts} abstracts"))
 
         def build() -> Workspace:
-            fresh = Workspace(settings.near_threshold, namer=self.display_name)
-            items = []
-            n = 0
-            for path, r in scan.find_lists(self.roots, settings.include, settings.exclude,
-                                           int(settings.max_file_size_mb * 1e6), warnings.append):
-                parsed = parse(r.text)
-                if r.problem is not None:
-                    parsed = ParsedList(parsed.lines, parsed.header, parsed.abstracts,
-                                        (r.problem, *parsed.problems))
-                items.append((self.canonical(from_fs_path(str(path)) or str(path)), parsed))
-                n += len(parsed.abstracts)
-                if len(items) % 50 == 0:
-                    report(len(items), n)
-            report(len(items), n)
-            fresh.bulk_load(items)
+            cache_dir = None
+            if settings.cache_enabled:
+                cache_dir = Path(settings.cache_directory) if settings.cache_directory \
+                    else default_directory()
+            fresh, stats = loader.load(
+                self.roots, settings.include, settings.exclude,
+                int(settings.max_file_size_mb * 1e6), settings.near_threshold, warnings.append,
+                cache_dir=cache_dir, key=lambda p: self.canonical(from_fs_path(str(p)) or str(p)),
+                namer=self.display_name, progress=report)
+            if stats.cached_files:
+                warnings.append(f"{stats.cached_files} of {stats.files} lists from the index cache")
             if fresh.index.abstract_count <= SMALL_WORKSPACE:
                 fresh.fill_topics()  # small: have completion complete from the first keystroke
             return fresh
@@ -243,7 +236,8 @@ class PaperServer(LanguageServer):
         finally:
             self.indexing = False
         for w in warnings:
-            self.warn(w)
+            self.log(w, types.MessageType.Warning if "skipped" in w or "cannot" in w
+                     else types.MessageType.Info)
         if generation != self._index_generation:
             return  # a newer re-index superseded this one
         for doc in self.workspace.text_documents.values():

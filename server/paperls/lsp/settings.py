@@ -46,6 +46,10 @@ class Settings:
     """paperls.index.maxFileSizeMB: larger files are skipped with a logged reason."""
     completion_max_items: int = 50
     """paperls.completion.maxItems"""
+    cache_enabled: bool = True
+    """paperls.cache.enabled: keep an on-disk index cache so that restarts are fast."""
+    cache_directory: str = ""
+    """paperls.cache.directory: where the cache lives ("" = $XDG_CACHE_HOME/paperls)."""
 
     def severities(self) -> dict[str, str]:
         return {
@@ -69,6 +73,8 @@ KEYS: dict[str, str] = {
     "index.exclude": "exclude",
     "index.maxFileSizeMB": "max_file_size_mb",
     "completion.maxItems": "completion_max_items",
+    "cache.enabled": "cache_enabled",
+    "cache.directory": "cache_directory",
 }
 
 
@@ -105,6 +111,14 @@ def _valid(name: str, value: Any) -> Any:
     if name == "completion_max_items":
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
             raise ValueError("a whole number from 1 to 1000")
+        return value
+    if name == "cache_enabled":
+        if not isinstance(value, bool):
+            raise ValueError("true or false")
+        return value
+    if name == "cache_directory":
+        if not isinstance(value, str):
+            raise ValueError("a folder path, or an empty string for the default")
         return value
     raise ValueError("unknown")
 

@@ -1,0 +1,78 @@
+"""Loading a whole workspace from disk into a fresh model: scan, read, parse, index, with the
+on-disk cache when one is given. Shared by the server's initial index, ``paperls check`` and the
+benchmarks, so that all three measure and run the same path."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pygls.uris import from_fs_path
+
+from ..core.parse import ParsedList, parse
+from ..core.workspace import Workspace
+from . import scan
+from .cache import Entry, IndexCache
+
+
+@dataclass(slots=True)
+class LoadStats:
+    files: int = 0
+    abstracts: int = 0
+    cached_files: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def with_problem(r: scan.Read) -> ParsedList:
+    parsed = parse(r.text)
+    if r.problem is not None:
+        parsed = ParsedList(parsed.lines, parsed.header, parsed.abstracts,
+                            (r.problem, *parsed.problems))
+    return parsed
+
+
+def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: int,
+         threshold: float, warn: Callable[[str], None], *, cache_dir: Path | None = None,
+         key: Callable[[Path], str] | None = None, namer: Callable[[str], str] | None = None,
+         progress: Callable[[int, int], None] | None = None) -> tuple[Workspace, LoadStats]:
+    """Index every abstract list under ``roots``. Documents are keyed by ``key(path)`` (file
+    URIs by default)."""
+    key = key or (lambda p: from_fs_path(str(p)) or str(p))
+    started = time.perf_counter()
+    stats = LoadStats()
+    cache = IndexCache(cache_dir, roots) if cache_dir is not None else None
+    cached, verdicts = cache.load() if cache else ({}, {})
+    stats.timings["cache_load"] = time.perf_counter() - started
+    items: list[tuple[str, ParsedList]] = []
+    known = {}
+    meta: dict[str, tuple[str, scan.Read]] = {}
+    for path, r in scan.find_lists(roots, include, exclude, max_bytes, warn):
+        doc = key(path)
+        parsed = with_problem(r)
+        items.append((doc, parsed))
+        meta[doc] = (str(path), r)
+        e = cached.get(str(path))
+        if e is not None and (e.size, e.mtime_ns, e.digest) == (r.size, r.mtime_ns, r.digest):
+            known[doc] = e.sketches
+            stats.cached_files += 1
+        stats.abstracts += len(parsed.abstracts)
+        if progress is not None and len(items) % 50 == 0:
+            progress(len(items), stats.abstracts)
+    stats.files = len(items)
+    stats.timings["read_parse"] = time.perf_counter() - started - stats.timings["cache_load"]
+    if progress is not None:
+        progress(stats.files, stats.abstracts)
+    ws = Workspace(threshold, namer=namer)
+    t = time.perf_counter()
+    ws.bulk_load(items, known, verdicts)
+    stats.timings["index"] = time.perf_counter() - t
+    if cache is not None and (stats.cached_files < stats.files or len(cached) != stats.files):
+        t = time.perf_counter()
+        cache.save({p: Entry(r.size, r.mtime_ns, r.digest, ws.index.export(doc))
+                    for doc, (p, r) in meta.items()}, ws.index.export_verdicts())
+        stats.timings["cache_save"] = time.perf_counter() - t
+    stats.seconds = time.perf_counter() - started
+    return ws, stats

@@ -1,0 +1,49 @@
+"""The on-disk index cache: a warm start gives the same findings, and is never trusted blindly."""
+
+from paperls.lsp import loader
+from paperls.lsp.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+
+
+def load(root, cache_dir, warnings=None):
+    return loader.load([root], DEFAULT_INCLUDE, DEFAULT_EXCLUDE, 10**7, 0.8,
+                       (warnings if warnings is not None else []).append,
+                       cache_dir=cache_dir, key=lambda p: p.name)
+
+
+def findings(ws):
+    return {d: [(f.line, [(c.doc, c.line, c.exact, c.similarity) for c in f.copies])
+                for f in ws.index.findings(d)] for d in sorted(ws.index.docs)}
+
+
+def with_near_copy(workspace):
+    gpt = (workspace / "000_7d92d4829f064b63.txt").read_text().splitlines()[1]
+    (workspace / "c.txt").write_text("C\n" + gpt.replace("especially better", "notably better"))
+
+
+def test_warm_start_reads_the_cache_and_finds_the_same(workspace, tmp_path):
+    with_near_copy(workspace)
+    cold, s1 = load(workspace, tmp_path / "cache")
+    warm, s2 = load(workspace, tmp_path / "cache")
+    assert (s1.cached_files, s2.cached_files) == (0, 3)
+    assert findings(warm) == findings(cold)
+    assert any(not c[2] for f in findings(warm)["c.txt"] for c in f[1])  # the near copy
+
+
+def test_a_changed_file_is_read_again(workspace, tmp_path):
+    load(workspace, tmp_path / "cache")
+    a = workspace / "000_7d92d4829f064b63.txt"
+    a.write_text(a.read_text().replace("GPT-4o", "GPT-5o"))  # same size, other content
+    ws, stats = load(workspace, tmp_path / "cache")
+    assert stats.cached_files == 1
+    first = ws.index.findings(a.name)[0]
+    assert first.line == 1 and not first.copies[0].exact  # now another version, not a copy
+
+
+def test_a_corrupt_cache_is_rebuilt(workspace, tmp_path):
+    cold, _ = load(workspace, tmp_path / "cache")
+    (db,) = (tmp_path / "cache").glob("*.sqlite")
+    db.write_bytes(b"this is not a database" * 100)
+    ws, stats = load(workspace, tmp_path / "cache")
+    assert stats.cached_files == 0 and findings(ws) == findings(cold)
+    ws, stats = load(workspace, tmp_path / "cache")
+    assert stats.cached_files == 2
