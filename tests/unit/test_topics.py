@@ -72,4 +72,4 @@ def test_the_topic_catalogue_holds_what_users_type():
     for phrase in ("sparse autoencoders", "scaling laws", "zero-shot transfer", "HumanEval",
                    "GPT-4o"):
         assert key_of(phrase) in ws.catalog, phrase
-    assert ws.catalog["gpt-4o"].abstracts == 1  # one distinct text, though it is in two lists
+    assert ws.catalog.get("gpt-4o").abstracts == 1  # one distinct text, though it is in two lists

@@ -193,12 +193,17 @@ class Index:
         Texts the new version still has keep their ids (and their matches and topics): only
         texts that are new to the workspace are sketched and matched.
         """
+        prev = self.docs.get(doc)
+        # An unchanged line keeps its text id without being normalised again: an edit costs
+        # what it changes, not the size of the list.
+        same = {a.source: tid for a, tid in zip(prev.parsed.abstracts, prev.tids, strict=True)} \
+            if prev is not None else {}
         affected = self._detach(doc, kill=False)
         affected.add(doc)
         old = self._orphans
         self._orphans = []
         start = len(self.born)
-        self._attach(doc, parsed)
+        self._attach(doc, parsed, reuse=same)
         for tid in old:
             text = self._texts[tid]
             if text is not None and not text.where:
@@ -322,13 +327,20 @@ class Index:
         for other in self._pairs.pop(tid, {}):
             self._pairs.get(other, {}).pop(tid, None)
 
-    def _attach(self, doc: str, parsed: ParsedList, known: list[Sketched] | None = None) -> None:
+    def _attach(self, doc: str, parsed: ParsedList, known: list[Sketched] | None = None,
+                reuse: dict[str, int] | None = None) -> None:
         """Record the document's abstracts. Texts new to the index are appended to ``born``
-        with their normalised form, or with None when ``known`` already gives their sketch."""
+        with their normalised form, or with None when ``known`` already gives their sketch.
+        ``reuse`` maps whole lines of the previous version to their (still live) text ids."""
         tids: list[int] = []
         if known is not None and len(known) != len(parsed.abstracts):
             known = None  # a cache entry that does not fit this parse is not trusted
         for i, a in enumerate(parsed.abstracts):
+            tid = reuse.get(a.source) if reuse else None
+            if tid is not None and self._texts[tid] is not None:
+                self._texts[tid].where.add((doc, a.line))  # type: ignore[union-attr]
+                tids.append(tid)
+                continue
             if known is not None:
                 norm, key = None, known[i].key
             else:

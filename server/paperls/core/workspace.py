@@ -7,10 +7,9 @@ initial index), and cached by text id: an edit re-extracts only texts that are n
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
+from .catalog import Catalog
 from .index import Index
 from .parse import Abstract, ParsedList
 from .similarity import DEFAULT_THRESHOLD
@@ -23,6 +22,11 @@ TOPICS_PER_ABSTRACT = 12  # phrases per abstract in the catalogue behind complet
 NAMES_PER_ABSTRACT = 6  # names (HumanEval, GPT-4o) kept beyond that: what users type most
 
 
+def extract_many(texts: list[str]) -> list[tuple[Phrase, ...]]:
+    """``extract_all`` of each text (what a worker process runs over a chunk)."""
+    return [extract_all(t) for t in texts]
+
+
 def extract_all(text: str) -> tuple[Phrase, ...]:
     """Best phrases, overlapping ones included, plus the names further down the ranking."""
     ranked = extract(text, 200, distinct=False)
@@ -31,22 +35,11 @@ def extract_all(text: str) -> tuple[Phrase, ...]:
     return tuple(best + names[:NAMES_PER_ABSTRACT])
 
 
-@dataclass(slots=True)
-class Topic:
-    """A phrase of the catalogue: its usual spelling and how many distinct abstracts have it."""
-
-    text: str
-    key: str
-    abstracts: int
-    forms: Counter[str]
-    example: tuple[str, int] = ("", -1)  # (doc, line) of one abstract that has it
-
-
 class Workspace:
     def __init__(self, threshold: float = DEFAULT_THRESHOLD,
                  namer: Callable[[str], str] | None = None) -> None:
         self.index = Index(threshold)
-        self.catalog: dict[str, Topic] = {}
+        self.catalog = Catalog()
         self._topics: dict[int, tuple[tuple[str, str], ...]] = {}  # tid -> (key, form)
         self.namer: Callable[[str], str] = namer or (lambda d: d)
 
@@ -74,12 +67,7 @@ class Workspace:
         self.index.born.clear()
         for tid in self.index.died:
             for key, form in self._topics.pop(tid, ()):
-                t = self.catalog.get(key)
-                if t is not None:
-                    t.abstracts -= 1
-                    t.forms[form] -= 1
-                    if t.abstracts <= 0:
-                        del self.catalog[key]
+                self.catalog.remove(key, form)
         self.index.died.clear()
 
     # ----- topics --------------------------------------------------------------------------
@@ -107,13 +95,7 @@ class Workspace:
         got = self._topics[tid] = tuple(entries.items())
         where = min(self.index.occurrences(tid), default=("", -1))
         for key, form in got:
-            t = self.catalog.get(key)
-            if t is None:
-                t = self.catalog[key] = Topic(form, key, 0, Counter(), where)
-            t.abstracts += 1
-            t.forms[form] += 1
-            if t.forms[form] > t.forms[t.text]:
-                t.text = form
+            self.catalog.add(key, form, where)
         return got
 
     def add_topics(self, items: list[tuple[str, Abstract]],
@@ -124,11 +106,15 @@ class Workspace:
             if tid is not None and tid not in self._topics:
                 self._record(tid, phrases)
 
-    def missing_topics(self) -> list[tuple[str, Abstract]]:
-        """One occurrence of every indexed text whose topics are not extracted yet."""
+    def missing_topics(self, docs: Iterable[str] | None = None) -> list[tuple[str, Abstract]]:
+        """One occurrence of every indexed text (of ``docs``, or of all documents) whose topics
+        are not extracted yet."""
         out: list[tuple[str, Abstract]] = []
         seen: set[int] = set()
-        for doc, d in self.index.docs.items():
+        for doc in (self.index.docs if docs is None else docs):
+            d = self.index.docs.get(doc)
+            if d is None:
+                continue
             for a, tid in zip(d.parsed.abstracts, d.tids, strict=True):
                 if tid not in self._topics and tid not in seen:
                     seen.add(tid)

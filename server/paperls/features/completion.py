@@ -8,16 +8,17 @@ type: how many abstracts have it, and longer phrases above single words.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from ..core.catalog import Topic
 from ..core.parse import PREFIX
 from ..core.summary import sentences
-from ..core.workspace import Topic, Workspace
+from ..core.workspace import Workspace
 
 MAX_ITEMS = 50
+FUZZY_BELOW = 10  # fuzzy matching only when prefixes find fewer offers than this
 _WORD_BEFORE = re.compile(r"([^\W_][\w\-'’.+]*)\s*$")
 
 
@@ -59,7 +60,6 @@ def complete(ws: Workspace, doc: str, line_text: str, line: int, col: int,
         if not before:
             return out
     offers: dict[str, tuple[tuple, Topic, int]] = {}
-    keys = _sorted_keys(ws)
     for n in (3, 2, 1):
         typed = _typed_words(before, n)
         if typed is None:
@@ -69,12 +69,15 @@ def complete(ws: Workspace, doc: str, line_text: str, line: int, col: int,
         if len(q) < 2:
             continue
         here = (doc, line)
-        for key in _prefix_matches(keys, q, 400):
-            _offer(offers, ws.catalog[key], start, 2, n, q, here)
-        if n == 1 and len(offers) < max_items and len(q) >= 3:
-            for key, score, _ in process.extract(q, keys, scorer=fuzz.partial_ratio,
-                                                 limit=100, score_cutoff=85):
-                _offer(offers, ws.catalog[key], start, 1 if score >= 95 else 0, n, q, here)
+        for topic in ws.catalog.with_prefix(q, 400):
+            _offer(offers, topic, start, 2, n, q, here)
+        if n == 1 and len(offers) < FUZZY_BELOW and len(q) >= 3:
+            for key, score, _ in process.extract(q, ws.catalog.frequent_keys(),
+                                                 scorer=fuzz.partial_ratio, limit=100,
+                                                 score_cutoff=85):
+                topic = ws.catalog.get(key)  # the list may be a little stale: check
+                if topic is not None:
+                    _offer(offers, topic, start, 1 if score >= 95 else 0, n, q, here)
     ranked = _shorter_first(sorted(offers.values(), key=lambda r: r[0]))
     for i, (_, topic, start) in enumerate(ranked[: max_items - len(out)]):
         detail = f"topic · in {topic.abstracts} abstract{'s' if topic.abstracts != 1 else ''}"
@@ -114,24 +117,6 @@ def _offer(offers: dict, topic: Topic, start: int, quality: int, n: int, q: str,
     prev = offers.get(topic.key)
     if prev is None or rank < prev[0]:
         offers[topic.key] = (rank, topic, start)
-
-
-def _sorted_keys(ws: Workspace) -> list[str]:
-    cache = getattr(ws, "_completion_keys", None)
-    if cache is None or cache[0] != len(ws.catalog) or cache[1] is not ws.catalog:
-        keys = sorted(ws.catalog)
-        ws._completion_keys = (len(ws.catalog), ws.catalog, keys)  # type: ignore[attr-defined]
-        return keys
-    return cache[2]
-
-
-def _prefix_matches(keys: list[str], q: str, limit: int) -> list[str]:
-    out = []
-    i = bisect_left(keys, q)
-    while i < len(keys) and keys[i].startswith(q) and len(out) < limit:
-        out.append(keys[i])
-        i += 1
-    return out
 
 
 def _snippet(ws: Workspace, topic: Topic) -> str:

@@ -1,0 +1,177 @@
+"""Latency through the real server over stdio, on the full corpora.
+
+Starts ``paperls serve`` with ../shared/corpora as its workspace folder (a fresh cache folder:
+a cold start), opens one list, and times: ``initialize``; the first diagnostics of the opened
+file; the end of the initial index; diagnostics after an edit; then hover, definition,
+references and completion at random abstracts (p50 and p99 over many requests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from typing import Any
+
+from corpus import CORPORA
+
+
+class Client:
+    """A minimal JSON-RPC client over a subprocess's stdio, with arrival times."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, env=env)
+        self.inbox: queue.Queue[tuple[float, dict]] = queue.Queue()
+        self.backlog: list[tuple[float, dict]] = []  # received, not yet waited for
+        self.next_id = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        out = self.proc.stdout
+        while True:
+            length = 0
+            while True:
+                line = out.readline()
+                if not line:
+                    return
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+                if line in (b"\r\n", b"\n"):
+                    break
+            body = out.read(length)
+            self.inbox.put((time.perf_counter(), json.loads(body)))
+
+    def send(self, msg: dict) -> None:
+        body = json.dumps(msg).encode()
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def notify(self, method: str, params: Any) -> None:
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def wait(self, pred, timeout: float = 120) -> tuple[float, dict]:
+        for i, (t, msg) in enumerate(self.backlog):
+            if pred(msg):
+                del self.backlog[i]
+                return t, msg
+        end = time.perf_counter() + timeout
+        while True:
+            t, msg = self.inbox.get(timeout=max(0.01, end - time.perf_counter()))
+            if "method" in msg and "id" in msg:  # a request from the server: accept it
+                self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+                continue
+            if pred(msg):
+                return t, msg
+            self.backlog.append((t, msg))
+
+    def request(self, method: str, params: Any, timeout: float = 60) -> tuple[float, Any]:
+        self.next_id += 1
+        mid = self.next_id
+        t0 = time.perf_counter()
+        self.send({"jsonrpc": "2.0", "id": mid, "method": method, "params": params})
+        t, msg = self.wait(lambda m: m.get("id") == mid and "method" not in m, timeout)
+        return t - t0, msg.get("result")
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def run(requests: int = 200, seed: int = 3) -> dict:
+    rng = random.Random(seed)
+    env = dict(os.environ, XDG_CACHE_HOME=tempfile.mkdtemp(prefix="paperls-bench-cache-"))
+    c = Client([sys.executable, "-m", "paperls", "serve"], env)
+    root = CORPORA.as_uri()
+    out: dict[str, Any] = {}
+    caps = {"window": {"workDoneProgress": True},
+            "textDocument": {"publishDiagnostics": {"relatedInformation": True}}}
+    dt, _ = c.request("initialize", {"processId": None, "rootUri": root, "capabilities": caps,
+                                     "workspaceFolders": [{"uri": root, "name": "corpora"}]})
+    out["initialize_ms"] = dt * 1000
+    t_init = time.perf_counter()
+    c.notify("initialized", {})
+    path = sorted(CORPORA.glob("arxiv-cs-daily/*.txt"))[10]
+    uri = path.as_uri()
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    t_open = time.perf_counter()
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "plaintext",
+                                                       "version": 1, "text": text}})
+    t, _ = c.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                  and m["params"]["uri"] == uri)
+    out["first_diagnostics_of_opened_file_ms"] = (t - t_open) * 1000
+    t, msg = c.wait(lambda m: m.get("method") == "window/logMessage"
+                    and m["params"]["message"].startswith("indexed "), timeout=300)
+    out["initial_index_s"] = t - t_init
+    out["initial_index_message"] = msg["params"]["message"]
+    time.sleep(0.5)
+    # Diagnostics after an edit: change one word of one abstract, time to its publication.
+    edits = []
+    for v in range(2, 22):
+        ln = rng.randrange(1, len(lines))
+        old = lines[ln]
+        new = old.replace(" the ", " a ", 1) if " the " in old else old + " x"
+        lines[ln] = new
+        t0 = time.perf_counter()
+        c.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": v},
+            "contentChanges": [{"range": {"start": {"line": ln, "character": 0},
+                                          "end": {"line": ln, "character": len(old)}},
+                                "text": new}]})
+        t, _ = c.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                      and m["params"]["uri"] == uri and m["params"].get("version") == v)
+        edits.append((t - t0) * 1000)
+    out["diagnostics_after_edit_ms"] = {"p50": pct(edits, 50), "p99": pct(edits, 99),
+                                        "note": "includes the 150 ms debounce"}
+    docs = sorted(CORPORA.glob("*/*.txt"))
+    samples = []
+    for _ in range(requests):
+        p = rng.choice(docs)
+        n = p.read_text(encoding="utf-8").count("\n")
+        samples.append((p.as_uri(), rng.randrange(1, n + 1)))
+    for method, extra in [("textDocument/hover", {}), ("textDocument/definition", {}),
+                          ("textDocument/references", {"context": {"includeDeclaration": True}})]:
+        times = []
+        for u, ln in samples:
+            dt, _ = c.request(method, {"textDocument": {"uri": u},
+                                       "position": {"line": ln, "character": 12}, **extra})
+            times.append(dt * 1000)
+        out[method.split("/")[1] + "_ms"] = {"p50": pct(times, 50), "p99": pct(times, 99),
+                                             "mean": statistics.mean(times), "n": len(times)}
+    words = ["sparse auto", "large lang", "diffusion mod", "reinforcement lea", "graph neu",
+             "machine transl", "zero-sh", "point cl", "named ent", "speech rec"]
+    times = []
+    last = len(lines)
+    for i in range(requests):
+        w = words[i % len(words)]
+        line_text = "Abstract:We study " + w
+        c.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": 100 + i},
+            "contentChanges": [{"range": {"start": {"line": last, "character": 0},
+                                          "end": {"line": last + 1, "character": 0}} if i else
+                                {"start": {"line": last - 1, "character": len(lines[-1])},
+                                 "end": {"line": last - 1, "character": len(lines[-1])}},
+                                "text": (line_text + "\n") if i else ("\n" + line_text + "\n")}]})
+        dt, res = c.request("textDocument/completion", {
+            "textDocument": {"uri": uri}, "position": {"line": last, "character": len(line_text)}})
+        times.append(dt * 1000)
+    out["completion_ms"] = {"p50": pct(times, 50), "p99": pct(times, 99),
+                            "mean": statistics.mean(times), "n": len(times),
+                            "note": "each after an edit of the line (the edit is applied first)"}
+    c.request("shutdown", None)
+    c.notify("exit", None)
+    c.proc.wait(10)
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))
