@@ -25,6 +25,15 @@ from paperls.core.parse import parse  # noqa: E402
 from paperls.core.similarity import compare, is_near_duplicate  # noqa: E402
 
 
+def peak_rss_mb() -> float:
+    """This process's peak RSS. Not ru_maxrss: Linux carries that across exec from the parent,
+    so a child of a large benchmark process would report the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def workspace(args) -> list[tuple[str, str]]:
     lists = load_lists(args.copies, args.abstracts)
     if args.planted:
@@ -123,7 +132,7 @@ def main() -> int:
         seconds, pairs = run_datasketch(lists, args.threshold)
     else:
         seconds, pairs = run_cdist(lists)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mb()
     Path(args.out).write_text(json.dumps({
         "engine": args.engine, "abstracts": n, "seconds": seconds, "peak_rss_mb": rss,
         "pairs": sorted([list(map(list, p)) for p in pairs]),

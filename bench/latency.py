@@ -127,7 +127,7 @@ def run(requests: int = 200, seed: int = 3) -> dict:
             "contentChanges": [{"range": {"start": {"line": ln, "character": 0},
                                           "end": {"line": ln, "character": len(old)}},
                                 "text": new}]})
-        t, _ = c.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+        t, _ = c.wait(lambda m, v=v: m.get("method") == "textDocument/publishDiagnostics"
                       and m["params"]["uri"] == uri and m["params"].get("version") == v)
         edits.append((t - t0) * 1000)
     out["diagnostics_after_edit_ms"] = {"p50": pct(edits, 50), "p99": pct(edits, 99),

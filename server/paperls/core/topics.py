@@ -121,6 +121,7 @@ class Phrase:
     count: int
 
 
+@lru_cache(maxsize=200_000)
 def key_of(text: str) -> str:
     """Case-folded, with a plain plural on the last word folded: autoencoders = autoencoder."""
     words = text.casefold().replace("’", "'").split()
@@ -140,9 +141,14 @@ def _english_rarity(word: str) -> float:
     return min(1.0, max(0.0, (6.5 - z) / 5.0))
 
 
+@lru_cache(maxsize=100_000)
 def is_name(tok: str) -> bool:
     """Acronyms and names: an inner capital or a digit (GPT-4o, HumanEval, muTransfer, WMT14)."""
-    return any(c.isdigit() for c in tok) or any(c.isupper() for c in tok[1:])
+    rest = tok[1:]
+    return rest != rest.lower() or _DIGIT.search(tok) is not None
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def candidates(text: str) -> list[list[str]]:
@@ -198,32 +204,32 @@ def extract(text: str, top: int = 10, distinct: bool = True) -> list[Phrase]:
     counts = phrases_of(candidates(resolve_latex(text)))
     if not counts:
         return []
-    surface: dict[str, Counter[str]] = {}
-    freq: Counter[str] = Counter()
+    freq: dict[str, int] = {}
+    form_of: dict[str, tuple[str, int]] = {}  # key -> its most frequent spelling, and its count
     for toks, c in counts.items():
         form = " ".join(toks)
         key = key_of(form)
-        surface.setdefault(key, Counter())[form] += c
-        freq[key] += c
-    tf: Counter[str] = Counter()
-    for key, c in freq.items():
-        if " " not in key:
-            tf[key] += c
+        freq[key] = freq.get(key, 0) + c
+        best = form_of.get(key)
+        if best is None or c > best[1]:
+            form_of[key] = (form, c)
     weight: dict[str, float] = {}
-    for key in freq:
-        for w in key.split():
-            if w not in weight:
-                weight[w] = (1.0 + tf.get(w, 0)) * (0.2 + _english_rarity(w))
-    scored: list[Phrase] = []
+    scored: list[tuple[float, str]] = []
     for key, c in freq.items():
-        words = key.split()
-        form = surface[key].most_common(1)[0][0]
-        name = any(is_name(t) for t in form.split())
-        score = sum(weight[w] for w in words) / (len(words) ** LENGTH_DAMP)
-        score *= (1.0 + 0.3 * math.log(c)) * (NAME_BOOST if name else 1.0)
-        scored.append(Phrase(form, key, score, c))
-    scored.sort(key=lambda p: (-p.score, p.key))
-    return dedupe(scored, top) if distinct else scored[:top]
+        total = 0.0
+        for w in key.split():
+            wt = weight.get(w)
+            if wt is None:
+                wt = weight[w] = (1.0 + freq.get(w, 0)) * (0.2 + _english_rarity(w))
+            total += wt
+        if any(is_name(t) for t in form_of[key][0].split()):
+            total *= NAME_BOOST
+        scored.append((-total * (1.0 + 0.3 * math.log(c)), key))
+    scored.sort()
+    # Phrase objects only for the head of the ranking (dedupe needs some slack).
+    head = scored[: top * 4 if distinct else top]
+    phrases = [Phrase(form_of[k][0], k, -neg, freq[k]) for neg, k in head]
+    return dedupe(phrases, top) if distinct else phrases
 
 
 def dedupe(phrases: list[Phrase] | tuple[Phrase, ...], top: int) -> list[Phrase]:
@@ -238,5 +244,4 @@ def dedupe(phrases: list[Phrase] | tuple[Phrase, ...], top: int) -> list[Phrase]
     return chosen
 
 
-LENGTH_DAMP = 0.0  # tuned on the Inspec dev set: longer phrases are not damped
-NAME_BOOST = 1.3
+NAME_BOOST = 1.3  # names (GPT-4o, CLIP) first: costs 0.002 F1@10 on Inspec, which has few

@@ -14,7 +14,7 @@ from .index import Index
 from .parse import Abstract, ParsedList
 from .similarity import DEFAULT_THRESHOLD
 from .summary import Summary, summarize
-from .topics import Phrase, dedupe, extract, is_name, key_of
+from .topics import Phrase, extract, is_name, key_of
 
 TOPICS_PER_ABSTRACT = 12  # phrases per abstract in the catalogue behind completion
 
@@ -74,7 +74,7 @@ class Workspace:
 
     def topics(self, doc: str, abstract: Abstract, top: int = 10) -> list[Phrase]:
         """The abstract's key phrases, best first, none inside another (hover, outline)."""
-        return dedupe(extract_all(abstract.text), top)
+        return extract(abstract.text, top)
 
     def _topics_of(self, tid: int, text: str) -> tuple[tuple[str, str], ...]:
         got = self._topics.get(tid)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import functools
+import gc
 import logging
 import multiprocessing
 import os
@@ -285,6 +286,11 @@ class PaperServer(LanguageServer):
                f"in {elapsed:.2f} s")
         self.log(msg)
         self.publish(set(fresh.index.docs) | set(old.index.docs) | self.published)
+        del old
+        gc.collect()
+        # Hundreds of thousands of long-lived index objects: keep them out of every later
+        # collection, whose full passes would otherwise stall requests now and then.
+        gc.freeze()
         if token is not None:
             self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=msg))
         self.run_task(self.fill_topics_background(), "topic extraction")
