@@ -99,7 +99,7 @@ def loader_times(cache: Path) -> dict:
     code = (
         "import json,sys;from pathlib import Path;from paperls.lsp import loader;"
         "from paperls.lsp.settings import DEFAULT_INCLUDE as I, DEFAULT_EXCLUDE as E;"
-        "import sys as _s;_s.path.insert(0,%r);from engines import peak_rss_mb;" % str(HERE) +
+        f"import sys as _s;_s.path.insert(0,{str(HERE)!r});from engines import peak_rss_mb;"
         f"ws,s=loader.load([Path({str(CORPORA)!r})],I,E,10**9,0.8,lambda m:None,"
         f"cache_dir=Path(sys.argv[1]) if sys.argv[1] else None);"
         "print(json.dumps({'seconds':s.seconds,'files':s.files,'abstracts':s.abstracts,"
