@@ -198,12 +198,20 @@ class Index:
         # what it changes, not the size of the list.
         same = {a.source: tid for a, tid in zip(prev.parsed.abstracts, prev.tids, strict=True)} \
             if prev is not None else {}
-        affected = self._detach(doc, kill=False)
-        affected.add(doc)
+        before = {(a.line, t) for a, t in zip(prev.parsed.abstracts, prev.tids, strict=True)} \
+            if prev is not None else set()
+        self._detach(doc, kill=False, collect=False)
         old = self._orphans
         self._orphans = []
         start = len(self.born)
         self._attach(doc, parsed, reuse=same)
+        d = self.docs[doc]
+        after = {(a.line, t) for a, t in zip(d.parsed.abstracts, d.tids, strict=True)}
+        # Other lists change only where an occurrence here appeared, vanished or moved (their
+        # messages name this list's lines), so only those texts' lists are affected.
+        affected = {doc}
+        for _, tid in before ^ after:
+            affected |= self._docs_touching(tid)
         for tid in old:
             text = self._texts[tid]
             if text is not None and not text.where:
@@ -213,8 +221,8 @@ class Index:
             tids = [t for t, _ in fresh]
             self._set_bands(tids, _keys([n for _, n in fresh]))  # type: ignore[misc]
             self._match_new(tids)
-        for tid in set(self.docs[doc].tids):
-            affected |= self._docs_touching(tid)
+            for tid in tids:
+                affected |= self._docs_touching(tid)
         return affected
 
     def remove_document(self, doc: str) -> set[str]:
@@ -298,9 +306,10 @@ class Index:
                 out.update(d for d, _ in t2.where)
         return out
 
-    def _detach(self, doc: str, kill: bool = True) -> set[str]:
+    def _detach(self, doc: str, kill: bool = True, collect: bool = True) -> set[str]:
         """Forget the document's occurrences. Texts left with none die, or with ``kill=False``
-        wait in ``_orphans`` for the caller to decide (a re-attached text lives on)."""
+        wait in ``_orphans`` for the caller to decide (a re-attached text lives on). Returns
+        the documents touched by its texts (if ``collect``)."""
         d = self.docs.pop(doc, None)
         if d is None:
             return set()
@@ -309,7 +318,8 @@ class Index:
             text = self._texts[tid]
             if text is None:
                 continue
-            affected |= self._docs_touching(tid)
+            if collect:
+                affected |= self._docs_touching(tid)
             text.where.discard((doc, a.line))
             if not text.where:
                 if kill:

@@ -192,3 +192,9 @@ def band_keys(sig: np.ndarray, nwords: np.ndarray) -> np.ndarray:
 def estimated_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
     """Share of equal bins, row by row: an estimate of the shingle Jaccard similarity."""
     return (sig_a == sig_b).mean(axis=-1)
+
+
+def warm_up() -> None:
+    """Build the hash tables now (a first sketch otherwise pays ~0.1 s for them)."""
+    _powers(1 << 22)
+    signatures(["warm up the sketch tables with a short text of a dozen words or so"])
