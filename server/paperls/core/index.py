@@ -180,6 +180,17 @@ class Index:
         t = self._texts[tid] if 0 <= tid < len(self._texts) else None
         return set(t.where) if t else set()
 
+    def count_with_copies(self) -> int:
+        """How many abstracts have another copy (exact or near) somewhere in the workspace."""
+        n = 0
+        for tid, t in enumerate(self._texts):
+            if t is None:
+                continue
+            if len(t.where) > 1 or any(is_near_duplicate(v, self.threshold)
+                                       for v in self._pairs.get(tid, {}).values()):
+                n += len(t.where)
+        return n
+
     def near_pairs(self) -> list[tuple[int, int, Verdict]]:
         """Every confirmed near-duplicate pair of distinct texts, once (a < b)."""
         return [(a, b, v) for a, m in self._pairs.items() for b, v in m.items()

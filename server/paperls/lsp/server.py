@@ -582,3 +582,42 @@ def on_completion(ls: PaperServer, params: types.CompletionParams) -> types.Comp
             text_edit=types.TextEdit(range=rng, new_text=r.insert_text),
         ))
     return types.CompletionList(is_incomplete=True, items=items)
+
+
+@server.command("paperls.reindex")
+async def reindex(ls: PaperServer, *args) -> None:
+    """Scan the workspace again from disk (the cache keeps unchanged lists cheap)."""
+    await ls.index_workspace()
+
+
+@server.feature("paperls/status")
+def status(ls: PaperServer, params) -> dict:
+    """Counts for a status bar: lists, abstracts, abstracts with copies, whether indexing."""
+    index = ls.model.index
+    return {"indexing": ls.indexing, "lists": len(index.docs),
+            "abstracts": index.abstract_count, "withCopies": index.count_with_copies()}
+
+
+@server.feature("paperls/similar")
+def similar(ls: PaperServer, params) -> list[dict]:
+    """The copies of the abstract at a position, for a quick pick: location, kind, similarity
+    and a title-like line of the copy."""
+    try:
+        uri = params.textDocument.uri
+        pos = types.Position(int(params.position.line), int(params.position.character))
+    except (AttributeError, TypeError, ValueError) as err:
+        raise JsonRpcInvalidParams("expected textDocument.uri and position") from err
+    at = _pos(ls, uri, pos)
+    if at is None:
+        return []
+    out = []
+    for t in matching.definition(ls.model, uri, at[1]):
+        lines = ls.lines_of(t.doc)
+        d = ls.model.index.document(t.doc)
+        a = d.parsed.abstract_at(t.line) if d else None
+        title = " · ".join(p.text for p in ls.model.topics(t.doc, a, 3)) if a else ""
+        out.append({"uri": t.doc, "range": convert.range_to_client(
+            lines, t.line, t.start, t.end, ls.workspace.position_codec),
+            "exact": t.exact, "similarity": t.similarity,
+            "label": f"{ls.display_name(t.doc)}:{t.line + 1}", "title": title})
+    return out

@@ -1,0 +1,38 @@
+// The language client: how the server is started and which documents it sees.
+import * as vscode from "vscode";
+import {
+  LanguageClient,
+  LanguageClientOptions,
+  RevealOutputChannelOn,
+  ServerOptions,
+  Trace,
+} from "vscode-languageclient/node";
+import { ServerCommand } from "./python";
+import { readSettings, serverSettings } from "./settings";
+
+export function createClient(server: ServerCommand, output: vscode.OutputChannel): LanguageClient {
+  const serverOptions: ServerOptions = {
+    command: server.command,
+    args: server.args,
+    options: { env: { ...process.env, PYTHONUNBUFFERED: "1" } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    // .abstracts files, and plain text files: the server decides which are abstract lists.
+    documentSelector: [
+      { scheme: "file", language: "abstracts" },
+      { scheme: "file", language: "plaintext" },
+      { scheme: "untitled", language: "abstracts" },
+    ],
+    outputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    initializationOptions: serverSettings(),
+    synchronize: {
+      // Changes on disk reach the server as workspace/didChangeWatchedFiles.
+      fileEvents: vscode.workspace.createFileSystemWatcher("**/*.{txt,abstracts}"),
+    },
+  };
+  const client = new LanguageClient("paperls", "paperls", serverOptions, clientOptions);
+  const trace = readSettings().trace;
+  void client.setTrace(trace === "verbose" ? Trace.Verbose : trace === "messages" ? Trace.Messages : Trace.Off);
+  return client;
+}

@@ -1,0 +1,65 @@
+// Wiring only: output channel, status bar, commands, and the client's life cycle.
+import * as vscode from "vscode";
+import { LanguageClient, State } from "vscode-languageclient/node";
+import { createClient } from "./client";
+import { findServer } from "./python";
+import { nextDuplicate, showSimilar, StatusBar } from "./commands";
+
+let client: LanguageClient | undefined;
+let status: StatusBar | undefined;
+
+async function start(context: vscode.ExtensionContext, output: vscode.OutputChannel): Promise<void> {
+  const server = await findServer(output);
+  if (!server) {
+    status?.show("$(error) paperls", "paperls could not start: see the output channel");
+    return;
+  }
+  output.appendLine(`starting ${server.command} ${server.args.join(" ")} (from ${server.source})`);
+  client = createClient(server, output);
+  client.onDidChangeState((e) => {
+    if (e.newState === State.Stopped) {
+      status?.show("$(debug-disconnect) paperls", "the server stopped: run “paperls: Restart the server”");
+    }
+  });
+  await client.start();
+  status?.attach(client);
+}
+
+async function stop(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c) {
+    await c.stop();
+  }
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel("paperls");
+  status = new StatusBar();
+  context.subscriptions.push(
+    output,
+    status,
+    vscode.commands.registerCommand("paperls.restart", async () => {
+      await stop();
+      await start(context, output);
+    }),
+    vscode.commands.registerCommand("paperls.reindex", async () => {
+      await client?.sendRequest("workspace/executeCommand", { command: "paperls.reindex", arguments: [] });
+    }),
+    vscode.commands.registerCommand("paperls.showSimilar", () => showSimilar(client)),
+    vscode.commands.registerCommand("paperls.nextDuplicate", () => nextDuplicate()),
+    vscode.commands.registerCommand("paperls.showOutput", () => output.show()),
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (e.affectsConfiguration("paperls.server.command")) {
+        await stop();
+        await start(context, output);
+      }
+      // Other paperls.* settings: the client forwards the change and the server pulls them.
+    }),
+  );
+  await start(context, output);
+}
+
+export async function deactivate(): Promise<void> {
+  await stop();
+}

