@@ -27,6 +27,9 @@ export function createClient(server: ServerCommand, output: vscode.OutputChannel
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: serverSettings(),
     synchronize: {
+      // A settings change is announced (didChangeConfiguration) and the server pulls
+      // `paperls` again through workspace/configuration: no restart.
+      configurationSection: "paperls",
       // Changes on disk reach the server as workspace/didChangeWatchedFiles.
       fileEvents: vscode.workspace.createFileSystemWatcher("**/*.{txt,abstracts}"),
     },

@@ -44,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await start(context, output);
     }),
     vscode.commands.registerCommand("paperls.reindex", async () => {
-      await client?.sendRequest("workspace/executeCommand", { command: "paperls.reindex", arguments: [] });
+      await client?.sendRequest("workspace/executeCommand", { command: "paperls.server.reindex", arguments: [] });
     }),
     vscode.commands.registerCommand("paperls.showSimilar", () => showSimilar(client)),
     vscode.commands.registerCommand("paperls.nextDuplicate", () => nextDuplicate()),

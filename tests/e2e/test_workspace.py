@@ -82,3 +82,14 @@ async def test_single_file_mode_and_settings_from_the_client(lone_client, tmp_pa
     assert by_line[4].code == "miscased-prefix"
     # The bad threshold was reported and replaced by the default, not a crash.
     assert any("nearDuplicate.threshold" in m.message for m in lone_client.log_messages)
+
+
+async def test_settings_change_applies_without_restart(client, ws_uri):
+    """The client announces a change; the server pulls `paperls` again and republishes."""
+    a = ws_uri(TONY_A)
+    await wait_for_diagnostics(client, [a])
+    assert {d.severity for d in client.diagnostics[a]} == {types.DiagnosticSeverity.Information}
+    client.set_configuration({"severity": {"duplicateAcrossLists": "warning"}}, section="paperls")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await wait_for_diagnostics(client, [a], check=lambda: {
+        d.severity for d in client.diagnostics[a]} == {types.DiagnosticSeverity.Warning})

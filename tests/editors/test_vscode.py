@@ -79,9 +79,14 @@ def test_vscode_extension(tools: Path, workspace: Path, tmp_path: Path):
                 assert time.time() < deadline, (tmp_path / "code-server.log").read_text()[-3000:]
                 time.sleep(0.5)
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
-        d = subprocess.run([str(node_bin / "node"), str(HERE / "vscode" / "drive.mjs"), url,
-                            str(workspace), str(ARTEFACTS)],
+        (ARTEFACTS / "results.json").unlink(missing_ok=True)
+        # Next to its node_modules: ES modules resolve packages from the script's folder.
+        script = tools / "e2e" / "drive.mjs"
+        script.write_text((HERE / "vscode" / "drive.mjs").read_text())
+        d = subprocess.run([str(node_bin / "node"), str(script), url, str(workspace),
+                            str(ARTEFACTS)],
                            cwd=tools / "e2e", env=env, capture_output=True, text=True, timeout=400)
+        assert (ARTEFACTS / "results.json").exists(), d.stderr[-3000:]
         results = json.loads((ARTEFACTS / "results.json").read_text())
         assert results.get("ok"), f"{results.get('error')}\n{d.stderr[-2000:]}"
     finally:
@@ -99,3 +104,6 @@ def test_vscode_extension(tools: Path, workspace: Path, tmp_path: Path):
         results["completion"]
     assert any("abstracts" in s and "with copies" in s for s in results["statusBar"]), \
         results["statusBar"]
+    assert results["afterNextDuplicate"].startswith("Ln 2,"), results["afterNextDuplicate"]
+    assert any(TONY_B in r and "exact copy" in r for r in results["similar"]), results["similar"]
+    assert results["warningsAfterSettingChange"] >= 3

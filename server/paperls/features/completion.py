@@ -121,7 +121,8 @@ def _offer(offers: dict, topic: Topic, start: int, quality: int, n: int, q: str,
 
 def _snippet(ws: Workspace, topic: Topic) -> str:
     """Documentation: the phrase in a sentence of one abstract that has it."""
-    head = f"**{topic.text}** — topic of {topic.abstracts} abstract(s)"
+    n = topic.abstracts
+    head = f"**{topic.text}** — topic of {n} abstract{'s' if n != 1 else ''}"
     doc, line = topic.example
     d = ws.index.document(doc)
     a = d.parsed.abstract_at(line) if d else None

@@ -118,7 +118,7 @@ def document_diagnostics(ws: Workspace, doc: str,
             a = other.parsed.abstract_at(c.line) if other else None
             if a is not None:
                 related.append(Related(c.doc, c.line, a.start, a.end,
-                                       f"{'exact copy' if c.exact else 'near duplicate'}: {how(c)}"))
+                                       "exact copy" if c.exact else f"near duplicate, {how(c)}"))
         out.append(Diagnostic(
             f.line, f.start, f.end, sev, code, msg, tuple(related), similarity,
             {"copies": [{"doc": c.doc, "line": c.line, "similarity": c.similarity,

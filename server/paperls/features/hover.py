@@ -46,10 +46,11 @@ def _abstract_hover(ws: Workspace, doc: str, a) -> HoverResult:
     if s.gist:
         parts += [f"> {_md(s.gist)}", ""]
     if s.figures:
-        parts.append("**Key figures:** " + " · ".join(_md(f) for f in s.figures))
-    more = [p.text for p in s.topics if p.text not in s.title][:5]
+        parts += ["**Key figures:** " + " · ".join(_md(f) for f in s.figures), ""]
+    shown = {w for t in s.title.split(" · ") for w in t.casefold().split()}
+    more = [p.text for p in s.topics if not set(p.key.split()) <= shown][:5]
     if more:
-        parts.append("**Topics:** " + ", ".join(_md(t) for t in more))
+        parts += ["**Topics:** " + ", ".join(_md(t) for t in more), ""]
     parts.append(f"*{s.words:,} words · {s.chars:,} characters*")
     copies = ws.index.copies(doc, a.line)
     if copies:

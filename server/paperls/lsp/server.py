@@ -584,7 +584,7 @@ def on_completion(ls: PaperServer, params: types.CompletionParams) -> types.Comp
     return types.CompletionList(is_incomplete=True, items=items)
 
 
-@server.command("paperls.reindex")
+@server.command("paperls.server.reindex")  # not paperls.reindex: VS Code registers server commands itself
 async def reindex(ls: PaperServer, *args) -> None:
     """Scan the workspace again from disk (the cache keeps unchanged lists cheap)."""
     await ls.index_workspace()

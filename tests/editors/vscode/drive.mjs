@@ -90,6 +90,32 @@ try {
   await shot(page, "completion");
   await page.keyboard.press("Escape");
   out.statusBar = await page.locator(".statusbar-item").allInnerTexts();
+
+  // 5. Commands: go to the next duplicate, and show similar abstracts (a quick pick).
+  const command = async (title) => {
+    await page.keyboard.press("F1");
+    await page.waitForSelector(".quick-input-widget input", { timeout: 15000 });
+    await page.keyboard.type(title);
+    await page.waitForTimeout(800);
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(1500);
+  };
+  await page.keyboard.press("Control+Home");
+  await command("paperls: Go to the next duplicate");
+  out.afterNextDuplicate = await page.locator(".statusbar-item[id*='status.editor.selection']").first().innerText().catch(() => "");
+  await command("paperls: Show similar abstracts");
+  out.similar = await page.locator(".quick-input-list .monaco-list-row").allInnerTexts();
+  await shot(page, "show-similar");
+  await page.keyboard.press("Escape");
+
+  // 6. A settings change applies without a restart: cross-list copies become warnings.
+  // (Workspace settings: VS Code watches the folder's .vscode/settings.json.)
+  fs.mkdirSync(path.join(workspace, ".vscode"), { recursive: true });
+  fs.writeFileSync(path.join(workspace, ".vscode", "settings.json"),
+                   JSON.stringify({ "paperls.severity.duplicateAcrossLists": "warning" }));
+  await page.waitForSelector(".squiggly-warning", { timeout: 30000 });
+  out.warningsAfterSettingChange = await page.locator(".squiggly-warning").count();
+  await shot(page, "setting-changed");
   out.ok = true;
 } catch (err) {
   out.error = String(err && err.stack || err);
