@@ -17,6 +17,7 @@ class RawServer:
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL)
         self.inbox: queue.Queue[dict] = queue.Queue()
+        self.notifications: list[dict] = []  # from the server, kept while waiting for replies
         self._next = 0
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -53,6 +54,18 @@ class RawServer:
                 return msg
             if "method" in msg and "id" in msg:  # a request from the server: accept it
                 self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+            elif "method" in msg:
+                self.notifications.append(msg)
+
+    def drain(self, quiet: float = 1.0) -> None:
+        """Collect notifications until the server has been silent for ``quiet`` seconds."""
+        while True:
+            try:
+                msg = self.inbox.get(timeout=quiet)
+            except queue.Empty:
+                return
+            if "method" in msg and "id" not in msg:
+                self.notifications.append(msg)
 
     def notify(self, method: str, params: Any) -> None:
         self.send({"jsonrpc": "2.0", "method": method, "params": params})

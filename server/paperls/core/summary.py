@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .normalize import resolve_latex
-from .topics import Phrase, extract, is_name
+from .topics import MAX_CHARS, Phrase, extract, is_name
 
 GIST_MAX = 240
 
@@ -111,14 +111,14 @@ def figures(text: str, limit: int = 5) -> list[str]:
 
 
 def summarize(text: str, topics: list[Phrase] | tuple[Phrase, ...] | None = None) -> Summary:
-    plain = resolve_latex(text)
+    plain = resolve_latex(text[:MAX_CHARS])
     topics = list(topics) if topics is not None else extract(plain, top=8)
     return Summary(
         title=" · ".join(title_parts(topics)),
         topics=tuple(topics),
         gist=gist(plain, topics),
         figures=tuple(figures(plain)),
-        words=len(text.split()),
+        words=len(text.split()) if len(text) <= MAX_CHARS else text.count(" ") + 1,
         chars=len(text),
     )
 

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 from ..core.catalog import Topic
 from ..core.parse import PREFIX
 from ..core.summary import sentences
+from ..core.topics import MAX_CHARS
 from ..core.workspace import Workspace
 
 MAX_ITEMS = 50
@@ -129,7 +130,7 @@ def _snippet(ws: Workspace, topic: Topic) -> str:
     if a is None:
         return head
     low = topic.text.casefold()
-    for s in sentences(a.text):
+    for s in sentences(a.text[:MAX_CHARS]):
         if low in s.casefold():
             return f"{head}\n\n> {s}\n\n`{ws.namer(doc)}` line {line + 1}"
     return f"{head}\n\n`{ws.namer(doc)}` line {line + 1}"

@@ -60,6 +60,17 @@ class PaperProtocol(LanguageServerProtocol):
             return _Dropped()
 
 
+    def handle_message(self, message):
+        """After ``shutdown`` pygls drops every request unanswered; the LSP says to answer
+        InvalidRequest, so that a careless client does not wait forever."""
+        if self._shutdown and getattr(message, "method", "exit") != "exit" \
+                and getattr(message, "id", None) is not None:
+            self._send_response(message.id, error=types.ResponseError(
+                code=types.ErrorCodes.InvalidRequest, message="the server is shutting down"))
+            return None
+        return super().handle_message(message)
+
+
 class _Dropped:
     """A message already answered; ``handle_message`` ignores it (its jsonrpc is not 2.0)."""
 

@@ -1,0 +1,94 @@
+"""Hostile or careless clients, over raw JSON-RPC: every request gets an answer (a result or a
+proper error) and the server keeps serving."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import TONY_A, TONY_B, example_text
+from e2e.conftest import uri
+from e2e.rawlsp import RawServer
+
+
+@pytest.fixture
+def srv(workspace):
+    s = RawServer()
+    s.root = workspace
+    yield s
+    s.close()
+
+
+def start(srv, workspace) -> str:
+    init = srv.request("initialize", {"processId": None, "rootUri": uri(workspace),
+                                      "capabilities": {}})
+    assert "capabilities" in init["result"]
+    srv.notify("initialized", {})
+    a = uri(workspace / TONY_A)
+    srv.notify("textDocument/didOpen", {"textDocument": {
+        "uri": a, "languageId": "plaintext", "version": 1, "text": example_text(TONY_A)}})
+    return a
+
+
+def hover(srv, u, line, ch):
+    return srv.request("textDocument/hover", {"textDocument": {"uri": u},
+                                              "position": {"line": line, "character": ch}})
+
+
+def test_positions_far_past_the_end_are_clamped(srv, workspace):
+    a = start(srv, workspace)
+    assert hover(srv, a, 1, 10**9)["result"] is not None  # end of line 2: still that abstract
+    assert hover(srv, a, 10**6, 3)["result"] is not None  # past the last line: the last line
+    got = srv.request("textDocument/completion", {"textDocument": {"uri": a},
+                                                  "position": {"line": 2**31 - 1, "character": 5}})
+    assert "result" in got
+
+
+def test_unknown_and_closed_documents(srv, workspace):
+    a = start(srv, workspace)
+    assert hover(srv, "file:///nowhere/at/all.txt", 1, 1)["result"] is None
+    assert hover(srv, "untitled:Untitled-1", 0, 0)["result"] is None
+    b = uri(workspace / TONY_B)  # never opened: served from the index of the disk
+    assert "GPT-4o" in hover(srv, b, 2, 12)["result"]["contents"]["value"]
+    srv.notify("textDocument/didClose", {"textDocument": {"uri": a}})
+    assert hover(srv, a, 1, 12)["result"] is not None
+
+
+def test_changes_that_do_not_fit_and_stale_versions(srv, workspace):
+    a = start(srv, workspace)
+    for change in ({"range": {"start": {"line": 50, "character": 0},
+                              "end": {"line": 60, "character": 9}}, "text": "x"},
+                   {"range": {"start": {"line": 1, "character": -4},
+                              "end": {"line": 1, "character": 2}}, "text": "x"},
+                   {"text": 42}):
+        srv.notify("textDocument/didChange", {"textDocument": {"uri": a, "version": 1},
+                                              "contentChanges": [change]})
+    assert hover(srv, a, 1, 12)["result"] is not None
+
+
+def test_garbage_and_unknown_methods(srv, workspace):
+    a = start(srv, workspace)
+    srv.send_bytes(b"{this is not json")
+    srv.send_bytes(b'{"jsonrpc": "2.0", "id": 99, "method": "textDocument/hover", "params": 7}')
+    got = srv.request("paperls/noSuchMethod", {})
+    assert got["error"]["code"] == -32601
+    assert hover(srv, a, 1, 12)["result"] is not None
+
+
+def test_requests_before_initialize_and_after_shutdown(srv, workspace):
+    early = srv.request("textDocument/hover", {"textDocument": {"uri": "file:///x.txt"},
+                                               "position": {"line": 0, "character": 0}})
+    assert "error" in early or early.get("result") is None
+    a = start(srv, workspace)
+    assert srv.request("shutdown", None).get("result") is None
+    late = hover(srv, a, 1, 12)
+    assert late["error"]["code"] == -32600
+
+
+def test_cancelled_requests_still_leave_the_server_serving(srv, workspace):
+    a = start(srv, workspace)
+    for i in range(1000, 1020):
+        srv.send({"jsonrpc": "2.0", "id": i, "method": "textDocument/references",
+                  "params": {"textDocument": {"uri": a}, "position": {"line": 1, "character": 3},
+                             "context": {"includeDeclaration": True}}})
+        srv.notify("$/cancelRequest", {"id": i})
+    assert hover(srv, a, 1, 12)["result"] is not None
