@@ -76,6 +76,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not ws.index.docs:
         print("paperls: no abstract lists found", file=sys.stderr)
         return 2 if warnings else 0
+    if args.fix:
+        fixed = [p for p in sorted(ws.index.docs) if _fix_file(Path(p), not args.no_backup)]
+        if fixed:  # findings of the fixed files, as they are now
+            ws, stats = loader.load(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE,
+                                    int(args.max_file_size_mb * 1e6), args.threshold,
+                                    lambda m: None, cache_dir=None, key=str)
     findings = []
     for doc in ws.index.docs:
         for d in document_diagnostics(ws, doc):
@@ -102,6 +108,48 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.fail_on != "never" and worst <= LEVELS[args.fail_on]:
         return 1
     return 0
+
+
+def _fix_file(path: Path, backup: bool) -> bool:
+    """Rewrite one list with ``fix_text``: through a temporary file and an atomic rename, with a
+    backup, and only if the file is still what was read. Returns whether it changed."""
+    import hashlib
+    import os
+    import tempfile
+
+    from .core.fixes import fix_text
+    from .core.parse import decode
+
+    data = path.read_bytes()
+    decoded = decode(data)
+    if decoded.problem is not None:
+        print(f"paperls: {path}: not fixed: {decoded.problem.message}", file=sys.stderr)
+        return False
+    new, changes = fix_text(decoded.text)
+    if not changes:
+        return False
+    digest = hashlib.blake2b(data).digest()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".paperls", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(new.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o7777)
+        if hashlib.blake2b(path.read_bytes()).digest() != digest:
+            print(f"paperls: {path}: changed since it was read; not touched", file=sys.stderr)
+            os.unlink(tmp)
+            return False
+        if backup:
+            Path(f"{path}.bak").write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as err:
+        print(f"paperls: {path}: not fixed: {err}", file=sys.stderr)
+        Path(tmp).unlink(missing_ok=True)
+        return False
+    for c in changes:
+        print(f"{path}: line {c.line + 1}: {c.what}")
+    return True
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
@@ -166,6 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--max-file-size-mb", type=float, default=50.0)
     c.add_argument("--cache-dir", help="index cache folder (default: $XDG_CACHE_HOME/paperls)")
     c.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    c.add_argument("--fix", action="store_true",
+                   help="remove exact duplicates inside each list (the first copy stays) and fix "
+                        "miscased prefixes; writes atomically and keeps FILE.bak")
+    c.add_argument("--no-backup", action="store_true", help="with --fix: keep no .bak file")
     c.set_defaults(func=cmd_check)
     t = sub.add_parser("topics", help="print the key phrases of every abstract")
     t.add_argument("paths", nargs="+")

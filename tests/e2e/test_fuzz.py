@@ -156,6 +156,7 @@ def test_typing_storm_ends_where_a_fresh_index_would(workspace):
         want = sorted((d.line, d.code) for d in document_diagnostics(ws, a))
         assert got == want
         # Memory levels off: the last thousand edits add little to what the first ones took.
+        print(f"storm: RSS after every 500 edits (kB): {rss}")
         assert rss[-1] - rss[1] < 40_000, rss
     finally:
         srv.close()

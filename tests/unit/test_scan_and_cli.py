@@ -72,3 +72,22 @@ def test_topics_jsonl(workspace):
     assert len(rows) == 17
     assert rows[0]["file"] == TONY_A and rows[0]["line"] == 2
     assert "GPT-4o" in rows[0]["keyphrases"][:3]
+
+
+def test_bad_files_on_disk_are_reported_not_fatal(workspace, capsys):
+    big = workspace / "huge.txt"
+    with open(big, "wb") as fh:  # 200 MB, sparse: over the default 50 MB limit
+        fh.truncate(200 * 1024 * 1024)
+    os.symlink(workspace / "loop.txt", workspace / "loop.txt")  # a link to itself
+    (workspace / "sub").mkdir()
+    os.symlink(workspace, workspace / "sub" / "back")  # a directory loop
+    os.symlink("/etc", workspace / "etc")  # outside the workspace
+    warnings = []
+    lists = sorted(p.name for p, _ in scan.find_lists(
+        [workspace], DEFAULT_INCLUDE, DEFAULT_EXCLUDE, 50 * 10**6, warnings.append))
+    assert lists == [TONY_A, TONY_B]
+    assert any("huge.txt" in w and "over the size limit" in w for w in warnings)
+    assert scan.read_file(workspace / "gone.txt", 10**6, warnings.append) is None
+    assert "gone.txt" in warnings[-1]
+    assert main(["check", str(workspace), "--no-cache", "--fail-on", "never"]) == 0
+    assert "huge.txt" in capsys.readouterr().err

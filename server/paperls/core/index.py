@@ -345,6 +345,13 @@ class Index:
         del self._by_key[text.key]
         self._texts[tid] = None
         self.died.append(tid)
+        if text.bands is not None:  # drop it from the overlay, or typing would grow it forever
+            for key in np.frombuffer(text.bands, dtype="<u8").tolist():
+                hits = self._overlay.get(key)
+                if hits is not None and tid in hits:
+                    hits.remove(tid)
+                    if not hits:
+                        del self._overlay[key]
         for other in self._pairs.pop(tid, {}):
             self._pairs.get(other, {}).pop(tid, None)
 

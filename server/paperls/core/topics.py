@@ -122,7 +122,7 @@ class Phrase:
     count: int
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)  # bounded caches: typing makes new words forever (the storm test)
 def key_of(text: str) -> str:
     """Case-folded, with a plain plural on the last word folded: autoencoders = autoencoder."""
     words = text.casefold().replace("’", "'").split()
@@ -142,7 +142,7 @@ def _english_rarity(word: str) -> float:
     return min(1.0, max(0.0, (6.5 - z) / 5.0))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=50_000)
 def is_name(tok: str) -> bool:
     """Acronyms and names: an inner capital or a digit (GPT-4o, HumanEval, muTransfer, WMT14)."""
     rest = tok[1:]
