@@ -98,6 +98,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         json.dump(findings, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
+    elif args.format == "sarif":
+        json.dump(_sarif(findings), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
     else:
         for f in findings:
             print(f"{f['path']}:{f['line']}:{f['column']}: {f['severity']}: {f['message']} "
@@ -108,6 +111,40 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.fail_on != "never" and worst <= LEVELS[args.fail_on]:
         return 1
     return 0
+
+
+def _sarif(findings: list[dict]) -> dict:
+    """SARIF 2.1.0: one run, a rule per code, a result per finding (related copies as
+    relatedLocations)."""
+    from .features.diagnostics import DEFAULT_SEVERITY
+
+    level = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
+    codes = sorted({f["code"] for f in findings} | set(DUPLICATE_CODES))
+    rules = [{"id": c, "name": c.replace("-", " "),
+              "defaultConfiguration": {"level": level[DEFAULT_SEVERITY.get(c, "warning")]}}
+             for c in codes]
+
+    def loc(path: str, line: int, col: int | None = None, end: int | None = None) -> dict:
+        region: dict = {"startLine": line}
+        if col is not None:
+            region.update(startColumn=col, endColumn=end or col)
+        return {"physicalLocation": {"artifactLocation": {"uri": Path(path).as_posix()},
+                                     "region": region}}
+
+    results = []
+    for f in findings:
+        r = {"ruleId": f["code"], "level": level[f["severity"]],
+             "message": {"text": f["message"]},
+             "locations": [loc(f["path"], f["line"], f["column"], f["end_column"])]}
+        if f.get("related"):
+            r["relatedLocations"] = [dict(loc(x["path"], x["line"]), id=i)
+                                     for i, x in enumerate(f["related"])]
+        if "similarity" in f:
+            r["properties"] = {"similarity": f["similarity"]}
+        results.append(r)
+    return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
+            "runs": [{"tool": {"driver": {"name": "paperls", "version": __version__,
+                                          "rules": rules}}, "results": results}]}
 
 
 def _fix_file(path: Path, backup: bool) -> bool:
@@ -205,7 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
     c = sub.add_parser("check", help="report duplicates and malformed lines without an editor")
     c.add_argument("paths", nargs="+", help="abstract-list files or folders to scan")
-    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.add_argument("--format", choices=["text", "json", "sarif"], default="text",
+                   help="text lines, a JSON array, or SARIF 2.1.0 for code-scanning dashboards")
     c.add_argument("--fail-on", choices=["error", "warning", "information", "hint", "never"],
                    default="warning",
                    help="exit 1 when a finding is at least this severe (default: warning)")

@@ -114,7 +114,7 @@ def summarize(text: str, topics: list[Phrase] | tuple[Phrase, ...] | None = None
     plain = resolve_latex(text[:MAX_CHARS])
     topics = list(topics) if topics is not None else extract(plain, top=8)
     return Summary(
-        title=" · ".join(title_parts(topics)),
+        title=" · ".join(title_parts(topics, 4, plain)),
         topics=tuple(topics),
         gist=gist(plain, topics),
         figures=tuple(figures(plain)),
@@ -123,13 +123,33 @@ def summarize(text: str, topics: list[Phrase] | tuple[Phrase, ...] | None = None
     )
 
 
-def title_parts(topics: list[Phrase], limit: int = 4) -> list[str]:
-    """Names first, then the best other phrases, none repeating a word already shown
-    ("GPT-4o · autoregressive omni model", not "GPT-4o · GPT-4o capabilities")."""
+_INTRODUCED = re.compile(
+    r"\b(?:[Ww]e|[Tt]his (?:paper|work|report))\s+(?:introduce|present|propose|release|"
+    r"describe|develop|train|build)s?\s+([A-Z][\w\-.]*[A-Za-z0-9])(?=[\s,:;(])"
+)
+_OPENING_NAME = re.compile(r"^([A-Z][\w\-.]*[A-Za-z0-9])\s+(?:is|are|was)\s")
+
+
+def introduced_name(text: str) -> str | None:
+    """The name a paper gives its own work ("We introduce Codex, ...", "GPT-4o is an ...")."""
+    m = _OPENING_NAME.match(text)
+    if m and is_name(m.group(1)):
+        return m.group(1)
+    m = _INTRODUCED.search(text[:800])
+    if m and (is_name(m.group(1)) or len(m.group(1)) > 2) and m.group(1) not in ("The", "A", "An"):
+        return m.group(1)
+    return None
+
+
+def title_parts(topics: list[Phrase], limit: int = 4, text: str = "") -> list[str]:
+    """The paper's own name if it gives one, then names, then the best other phrases, none
+    repeating a word already shown ("GPT-4o · autoregressive omni model", not
+    "GPT-4o · GPT-4o capabilities")."""
     names = [p for p in topics if any(is_name(w) or w.isupper() for w in p.text.split())]
     ordered = names[:2] + [p for p in topics if p not in names[:2]]
-    parts: list[str] = []
-    seen: set[str] = set()
+    own = introduced_name(text) if text else None
+    parts: list[str] = [own] if own else []
+    seen: set[str] = set(own.casefold().split()) if own else set()
     for p in ordered:
         words = set(p.key.split())
         if words & seen:

@@ -29,7 +29,7 @@ from .. import __version__
 from ..core import sketch, topics
 from ..core.parse import ParsedList, parse
 from ..core.workspace import Workspace, extract_many
-from ..features import completion, diagnostics, hover, matching
+from ..features import completion, diagnostics, edits, hover, matching, outline
 from . import convert, loader, scan
 from .cache import default_directory
 from .settings import Settings, from_client
@@ -631,4 +631,85 @@ def similar(ls: PaperServer, params) -> list[dict]:
             lines, t.line, t.start, t.end, ls.workspace.position_codec),
             "exact": t.exact, "similarity": t.similarity,
             "label": f"{ls.display_name(t.doc)}:{t.line + 1}", "title": title})
+    return out
+
+
+def _doc(ls: PaperServer, uri: str) -> ParsedList | None:
+    ls.flush(uri)
+    return ls.ensure_document(uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+@checked(types.DocumentSymbolParams)
+def on_document_symbol(ls: PaperServer, params: types.DocumentSymbolParams):
+    uri = params.text_document.uri
+    parsed = _doc(ls, uri)
+    if parsed is None:
+        return []
+    codec = ls.workspace.position_codec
+
+    def conv(sym: outline.Symbol) -> types.DocumentSymbol:
+        rng = convert.range_to_client(parsed.lines, sym.line, sym.start, sym.end, codec)
+        return types.DocumentSymbol(
+            name=sym.name or "(untitled)", detail=sym.detail,
+            kind=types.SymbolKind.Namespace if sym.children else types.SymbolKind.String,
+            range=rng, selection_range=rng, children=[conv(c) for c in sym.children] or None)
+
+    return [conv(x) for x in outline.outline(ls.model, uri)]
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
+@checked(types.DocumentLinkParams)
+def on_document_link(ls: PaperServer, params: types.DocumentLinkParams):
+    uri = params.text_document.uri
+    parsed = _doc(ls, uri)
+    if parsed is None:
+        return []
+    codec = ls.workspace.position_codec
+    return [types.DocumentLink(range=convert.range_to_client(parsed.lines, x.line, x.start, x.end,
+                                                             codec), target=x.target)
+            for x in outline.links(ls.model, uri)]
+
+
+def _workspace_edit(ls: PaperServer, es) -> types.WorkspaceEdit:
+    codec = ls.workspace.position_codec
+    changes: dict[str, list[types.TextEdit]] = {}
+    for e in es:
+        lines = ls.lines_of(e.doc) or [""]
+        changes.setdefault(e.doc, []).append(types.TextEdit(
+            range=types.Range(convert.to_client(lines, e.start_line, e.start_col, codec),
+                              convert.to_client(lines, e.end_line, e.end_col, codec)),
+            new_text=e.text))
+    return types.WorkspaceEdit(changes=changes)
+
+
+@server.feature(types.TEXT_DOCUMENT_FORMATTING)
+@checked(types.DocumentFormattingParams)
+def on_formatting(ls: PaperServer, params: types.DocumentFormattingParams):
+    uri = params.text_document.uri
+    if _doc(ls, uri) is None:
+        return []
+    return _workspace_edit(ls, edits.format_document(ls.model, uri)).changes.get(uri, [])
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+    code_action_kinds=[types.CodeActionKind.QuickFix]))
+@checked(types.CodeActionParams)
+def on_code_action(ls: PaperServer, params: types.CodeActionParams):
+    uri = params.text_document.uri
+    parsed = _doc(ls, uri)
+    if parsed is None:
+        return []
+    codec = ls.workspace.position_codec
+    first, _ = convert.from_client(parsed.lines, params.range.start, codec)
+    last, _ = convert.from_client(parsed.lines, params.range.end, codec)
+    out = []
+    for line in range(first, min(last, first + 200) + 1):
+        for act in edits.actions(ls.model, uri, line):
+            fixes = [d for d in params.context.diagnostics
+                     if d.code in act.codes and d.range.start.line == line]
+            out.append(types.CodeAction(
+                title=act.title, kind=types.CodeActionKind.QuickFix,
+                diagnostics=fixes or None, is_preferred=act.preferred or None,
+                edit=_workspace_edit(ls, act.edits)))
     return out

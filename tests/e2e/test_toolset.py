@@ -1,0 +1,65 @@
+"""Outline, links, formatting and quick fixes through the server (VS Code and Neovim presets)."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from conftest import TONY_A, example_text
+from e2e.conftest import uri, wait_for_diagnostics
+
+
+def doc(u: str) -> types.TextDocumentIdentifier:
+    return types.TextDocumentIdentifier(uri=u)
+
+
+async def test_outline_of_a_list(client, ws_uri):
+    a = ws_uri(TONY_A)
+    await wait_for_diagnostics(client, [a])
+    got = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=doc(a)))
+    (tony,) = got
+    assert tony.name == "Tony" and len(tony.children) == 10
+    assert tony.children[6].name.startswith("Codex")
+    assert tony.children[0].range.start.line == 1
+
+
+async def test_quick_fix_removes_a_duplicate_inside_the_list(client, workspace):
+    path = workspace / "mine.txt"
+    gpt = example_text(TONY_A).splitlines()[1]
+    text = f"Me\n{gpt}\nabstract:lower case prefix\n{gpt}\n"
+    path.write_text(text, encoding="utf-8")
+    u = uri(path)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        types.TextDocumentItem(uri=u, language_id="plaintext", version=1, text=text)))
+    await wait_for_diagnostics(client, [u])
+    diags = [d for d in client.diagnostics[u] if d.range.start.line == 3]
+    got = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=doc(u), range=diags[0].range,
+        context=types.CodeActionContext(diagnostics=diags)))
+    titles = [a.title for a in got]
+    assert "Remove this duplicate copy" in titles
+    remove = got[titles.index("Remove this duplicate copy")]
+    (edit,) = remove.edit.changes[u]
+    assert (edit.range.start.line, edit.range.end.line, edit.new_text) == (3, 4, "")
+    assert remove.diagnostics and remove.diagnostics[0].code == "duplicate-in-list"
+    fix = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=doc(u), range=types.Range(types.Position(2, 0), types.Position(2, 0)),
+        context=types.CodeActionContext(diagnostics=[])))
+    assert [a.title for a in fix] == ["Write the prefix as `Abstract:`"]
+
+
+async def test_formatting_and_links(client, workspace):
+    path = workspace / "messy.txt"
+    text = "Me  \nAbstract:  Code at https://github.com/OpenAI/CLIP  and   arXiv:2103.00020.\n"
+    path.write_text(text, encoding="utf-8")
+    u = uri(path)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        types.TextDocumentItem(uri=u, language_id="plaintext", version=1, text=text)))
+    edits = await client.text_document_formatting_async(types.DocumentFormattingParams(
+        text_document=doc(u), options=types.FormattingOptions(tab_size=4, insert_spaces=True)))
+    assert [(e.range.start.line, e.new_text) for e in edits] == [
+        (0, ""), (1, "Abstract:Code at https://github.com/OpenAI/CLIP and arXiv:2103.00020.")]
+    links = await client.text_document_document_link_async(
+        types.DocumentLinkParams(text_document=doc(u)))
+    assert [x.target for x in links] == ["https://github.com/OpenAI/CLIP",
+                                         "https://arxiv.org/abs/2103.00020"]

@@ -1,0 +1,99 @@
+"""Outline, links, formatting and quick fixes: readable results, and no paper ever lost."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import TONY_A, TONY_B, example_text
+from paperls.core.normalize import normalize
+from paperls.core.parse import parse
+from paperls.core.workspace import Workspace
+from paperls.features import edits, outline
+
+
+def ws_of(**docs):
+    ws = Workspace()
+    ws.bulk_load([(n, parse(t)) for n, t in docs.items()])
+    return ws
+
+
+def apply(text: str, es: list) -> str:
+    """Apply edits (ranges on the original text) from the last to the first."""
+    lines = text.split("\n")
+    offsets = [0]
+    for ln in lines:
+        offsets.append(offsets[-1] + len(ln) + 1)
+    for e in sorted(es, key=lambda e: (e.start_line, e.start_col), reverse=True):
+        s = offsets[e.start_line] + e.start_col
+        t = offsets[e.end_line] + e.end_col
+        text = text[:s] + e.text + text[t:]
+    return text
+
+
+def test_outline_names_each_abstract_under_the_curator():
+    ws = ws_of(a=example_text(TONY_A))
+    (tony,) = outline.outline(ws, "a")
+    assert (tony.name, tony.detail, len(tony.children)) == ("Tony", "10 abstracts", 10)
+    assert tony.children[0].name.startswith("GPT-4o")
+    assert tony.children[6].line == 7
+    assert "Codex" in tony.children[6].name or "HumanEval" in tony.children[6].name
+
+
+def test_links_for_urls_arxiv_ids_and_dois():
+    text = ("H\nAbstract:Code at https://github.com/OpenAI/CLIP. See arXiv:2303.08774 and "
+            "doi 10.1145/3292500.3330701, also (https://example.org/x).")
+    got = [(text.split("\n")[1][x.start:x.end], x.target) for x in outline.links(ws_of(a=text), "a")]
+    assert got == [
+        ("https://github.com/OpenAI/CLIP", "https://github.com/OpenAI/CLIP"),
+        ("https://example.org/x", "https://example.org/x"),
+        ("arXiv:2303.08774", "https://arxiv.org/abs/2303.08774"),
+        ("10.1145/3292500.3330701", "https://doi.org/10.1145/3292500.3330701"),
+    ]
+
+
+def test_formatting_changes_spacing_never_words():
+    text = "Tony  \nabstract: Some   words\there. \nAbstract:Fine.\n"
+    new = apply(text, edits.format_document(ws_of(a=text), "a"))
+    assert new == "Tony\nAbstract:Some words here.\nAbstract:Fine.\n"
+
+
+def test_quick_fixes_for_prefixes_and_wrapped_tails():
+    text = "Tony\nabstract:Lower case.\nMissing its prefix entirely.\nAbstract:Cut in\nthe middle."
+    ws = ws_of(a=text)
+    fixed = text
+    for line in (4, 2, 1):
+        (act,) = [x for x in edits.actions(ws, "a", line) if x.kind == "quickfix"]
+        fixed = apply(fixed, list(act.edits))
+    assert fixed == ("Tony\nAbstract:Lower case.\nAbstract:Missing its prefix entirely.\n"
+                     "Abstract:Cut in the middle.")
+
+
+def test_duplicate_fixes_keep_one_copy():
+    gpt = example_text(TONY_A).splitlines()[1]
+    a = example_text(TONY_A) + "\n" + gpt
+    ws = ws_of(a=a, b=example_text(TONY_B))
+    acts = {x.title: x for x in edits.actions(ws, "a", 11)}
+    removed = apply(a, [e for e in acts["Remove this duplicate copy"].edits])
+    assert removed == example_text(TONY_A)
+    keep = acts["Keep this copy and remove the other 2 exact copies"]
+    assert {e.doc for e in keep.edits} == {"a", "b"}
+    new_a = apply(a, [e for e in keep.edits if e.doc == "a"])
+    new_b = apply(example_text(TONY_B), [e for e in keep.edits if e.doc == "b"])
+    assert new_a.count(gpt) == 1 and gpt not in new_b
+
+
+LINES = st.sampled_from(["Abstract:one two three", "Abstract:one  two three", "abstract:four",
+                         "stray tail", "", "Abstract:five six", "Abstract: five six ",
+                         "Abstract:🧬 seven"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(LINES, max_size=8), st.integers(0, 9))
+def test_no_fix_or_format_loses_a_paper(lines, at):
+    text = "\n".join(["Curator", *lines])
+    ws = ws_of(a=text)
+    before = {normalize(x.text) for x in parse(text).abstracts}
+    for es in [edits.format_document(ws, "a")] + [list(x.edits) for x in edits.actions(ws, "a", at)]:
+        after = [normalize(x.text) for x in parse(apply(text, es)).abstracts]
+        # Every paper is still there: the same text, or (joining a wrapped tail) extended.
+        for b in before:
+            assert any(x == b or x.startswith(b + " ") for x in after), (b, after)
