@@ -71,6 +71,50 @@ interface Similar {
   title: string;
 }
 
+type Loc = { uri: string; range: Similar["range"] };
+
+function toLocation(l: Loc): vscode.Location {
+  const r = l.range;
+  return new vscode.Location(vscode.Uri.parse(l.uri),
+    new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character));
+}
+
+/** The code lens command: the server's plain JSON turned into VS Code's references view. */
+export async function showReferences(uri: string, pos: { line: number; character: number }, locs: Loc[]): Promise<void> {
+  await vscode.commands.executeCommand("editor.action.showReferences", vscode.Uri.parse(uri),
+    new vscode.Position(pos.line, pos.character), locs.map(toLocation));
+}
+
+interface Related extends Loc {
+  score: number;
+  label: string;
+  title: string;
+}
+
+export async function showRelated(client: LanguageClient | undefined): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!client || !editor) {
+    return;
+  }
+  const found = await client.sendRequest<Related[]>("paperls/related", {
+    textDocument: { uri: editor.document.uri.toString() },
+    position: editor.selection.active,
+  });
+  if (!found.length) {
+    void vscode.window.showInformationMessage("No related abstract found (topics are still being read, or none is close).");
+    return;
+  }
+  const pick = await vscode.window.showQuickPick(
+    found.map((r) => ({ label: r.title, description: `${Math.round(r.score * 100)}% shared topics`, detail: r.label, r })),
+    { placeHolder: "Papers on the same topics (not duplicates)" },
+  );
+  if (pick) {
+    const loc = toLocation(pick.r);
+    const doc = await vscode.workspace.openTextDocument(loc.uri);
+    await vscode.window.showTextDocument(doc, { selection: loc.range });
+  }
+}
+
 export async function showSimilar(client: LanguageClient | undefined): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!client || !editor) {

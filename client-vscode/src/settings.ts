@@ -31,6 +31,10 @@ export function serverSettings(): Record<string, unknown> {
     "index.exclude",
     "index.maxFileSizeMB",
     "completion.maxItems",
+    "codeLens.enabled",
+    "inlayHints.enabled",
+    "inlayHints.maxLength",
+    "references.mode",
     "cache.enabled",
     "cache.directory",
   ]) {

@@ -63,3 +63,16 @@ async def test_formatting_and_links(client, workspace):
         types.DocumentLinkParams(text_document=doc(u)))
     assert [x.target for x in links] == ["https://github.com/OpenAI/CLIP",
                                          "https://arxiv.org/abs/2103.00020"]
+
+
+async def test_lenses_tokens_and_workspace_symbols(client, ws_uri):
+    a = ws_uri(TONY_A)
+    await wait_for_diagnostics(client, [a])
+    lenses = await client.text_document_code_lens_async(types.CodeLensParams(text_document=doc(a)))
+    titles = {x.range.start.line: x.command.title for x in lenses}
+    assert titles[1] == "in 1 other list" and titles[0].startswith("10 abstracts")
+    toks = await client.text_document_semantic_tokens_full_async(
+        types.SemanticTokensParams(text_document=doc(a)))
+    assert list(toks.data[:5]) == [0, 0, 4, 0, 0]  # the header "Tony"
+    syms = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="HumanEval"))
+    assert any(s.location.uri == a and s.location.range.start.line == 7 for s in syms)

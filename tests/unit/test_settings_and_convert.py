@@ -54,3 +54,20 @@ def test_positions_past_the_end_are_clamped():
     assert convert.from_client(lines, types.Position(50, 3), codec) == (1, 10)
     assert convert.from_client([], types.Position(3, 3), codec) == (0, 0)
     assert convert.to_client(lines, 7, 99, codec) == types.Position(1, 10)
+
+
+def test_settings_mirror_the_vscode_extension_key_for_key():
+    import json
+    from dataclasses import fields
+    from pathlib import Path
+
+    from paperls.lsp.settings import KEYS
+
+    pkg = json.loads((Path(__file__).parents[2] / "client-vscode" / "package.json").read_text())
+    props = pkg["contributes"]["configuration"]["properties"]
+    client_only = {"paperls.server.command", "paperls.trace.server"}
+    assert {k.removeprefix("paperls.") for k in props if k not in client_only} == set(KEYS)
+    defaults = Settings()
+    for key, name in KEYS.items():
+        assert props[f"paperls.{key}"]["default"] == getattr(defaults, name), key
+    assert {f.name for f in fields(Settings)} == set(KEYS.values())

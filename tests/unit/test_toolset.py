@@ -97,3 +97,24 @@ def test_no_fix_or_format_loses_a_paper(lines, at):
         # Every paper is still there: the same text, or (joining a wrapped tail) extended.
         for b in before:
             assert any(x == b or x.startswith(b + " ") for x in after), (b, after)
+
+
+def test_lenses_hints_tokens_related_and_symbols():
+    from paperls.features import lens, related
+    from paperls.features import tokens as semantic
+
+    ws = ws_of(a=example_text(TONY_A), b=example_text(TONY_B))
+    ws.fill_topics()
+    ls = {x.line: x.title for x in lens.lenses(ws, "a")}
+    assert ls[0] == "10 abstracts · 0 with a copy here · papers shared with 1 other list"
+    assert ls[7] == "in 1 other list"
+    hints = lens.inlay_hints(ws, "a", 0, 3, max_len=30)
+    assert [h.line for h in hints] == [1, 2, 3] and all(len(h.label) <= 34 for h in hints)
+    toks = semantic.tokens(ws, "a")
+    assert toks[0] == (0, 0, 4, 0) and (1, 0, 9, 1) in toks  # header, prefix
+    assert any(t[0] == 7 and t[3] == 3 for t in toks)  # a number in the Codex abstract
+    # Related: other papers on the same topics, never the abstract's own copies.
+    near = related.related(ws, "a", 1)  # GPT-4o
+    assert near and all((p.doc, p.line) != ("b", 2) for p in near)
+    syms = related.workspace_symbols(ws, "sparse autoencoders")
+    assert syms[0].doc == "a" and syms[0].line == 2

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sortedcontainers import SortedList
 
+MEMBERS_CAP = 200  # a phrase in more abstracts than this says little about relatedness
 FREQUENT = 20000  # the keys fuzzy matching looks through: the most used ones
 REFRESH = 0.1  # rebuild that list when the catalogue has grown by this share since
 
@@ -25,6 +26,7 @@ class Topic:
     abstracts: int = 0
     forms: Counter[str] = field(default_factory=Counter)
     example: tuple[str, int] = ("", -1)  # (doc, line) of one abstract that has it
+    members: set[int] = field(default_factory=set)  # text ids, while few (MEMBERS_CAP)
 
 
 class Catalog:
@@ -43,21 +45,24 @@ class Catalog:
     def get(self, key: str) -> Topic | None:
         return self.topics.get(key)
 
-    def add(self, key: str, form: str, where: tuple[str, int]) -> None:
+    def add(self, key: str, form: str, where: tuple[str, int], tid: int = -1) -> None:
         t = self.topics.get(key)
         if t is None:
             t = self.topics[key] = Topic(form, key, example=where)
             self._keys.add(key)
         t.abstracts += 1
+        if tid >= 0 and len(t.members) < MEMBERS_CAP:
+            t.members.add(tid)
         t.forms[form] += 1
         if t.forms[form] > t.forms[t.text]:
             t.text = form
 
-    def remove(self, key: str, form: str) -> None:
+    def remove(self, key: str, form: str, tid: int = -1) -> None:
         t = self.topics.get(key)
         if t is None:
             return
         t.abstracts -= 1
+        t.members.discard(tid)
         t.forms[form] -= 1
         if t.abstracts <= 0:
             del self.topics[key]

@@ -180,6 +180,15 @@ class Index:
         t = self._texts[tid] if 0 <= tid < len(self._texts) else None
         return set(t.where) if t else set()
 
+    def partners(self, tid: int) -> list[int]:
+        """Texts confirmed as near duplicates of this one (at the current threshold)."""
+        return [o for o, v in self._pairs.get(tid, {}).items()
+                if is_near_duplicate(v, self.threshold) and self._texts[o] is not None]
+
+    def first_occurrence(self, tid: int) -> tuple[str, int] | None:
+        t = self._texts[tid] if 0 <= tid < len(self._texts) else None
+        return min(t.where) if t and t.where else None
+
     def count_with_copies(self) -> int:
         """How many abstracts have another copy (exact or near) somewhere in the workspace."""
         n = 0

@@ -7,14 +7,15 @@ initial index), and cached by text id: an edit re-extracts only texts that are n
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 
-from .catalog import Catalog
+from .catalog import MEMBERS_CAP, Catalog
 from .index import Index
 from .parse import Abstract, ParsedList
 from .similarity import DEFAULT_THRESHOLD
 from .summary import Summary, summarize
-from .topics import Phrase, extract, is_name, key_of
+from .topics import Phrase, dedupe, extract, is_name, key_of
 
 TOPICS_PER_ABSTRACT = 12  # phrases per abstract in the catalogue behind completion
 
@@ -41,6 +42,7 @@ class Workspace:
         self.index = Index(threshold)
         self.catalog = Catalog()
         self._topics: dict[int, tuple[tuple[str, str], ...]] = {}  # tid -> (key, form)
+        self.labels: dict[int, str] = {}  # tid -> its three best phrases (workspace symbols)
         self.namer: Callable[[str], str] = namer or (lambda d: d)
 
     # ----- changes -------------------------------------------------------------------------
@@ -67,7 +69,8 @@ class Workspace:
         self.index.born.clear()
         for tid in self.index.died:
             for key, form in self._topics.pop(tid, ()):
-                self.catalog.remove(key, form)
+                self.catalog.remove(key, form, tid)
+            self.labels.pop(tid, None)
         self.index.died.clear()
 
     # ----- topics --------------------------------------------------------------------------
@@ -95,7 +98,8 @@ class Workspace:
         got = self._topics[tid] = tuple(entries.items())
         where = min(self.index.occurrences(tid), default=("", -1))
         for key, form in got:
-            self.catalog.add(key, form, where)
+            self.catalog.add(key, form, where, tid)
+        self.labels[tid] = " · ".join(p.text for p in dedupe(phrases, 3))
         return got
 
     def add_topics(self, items: list[tuple[str, Abstract]],
@@ -105,6 +109,31 @@ class Workspace:
             tid = self.index.text_id(doc, a.line)
             if tid is not None and tid not in self._topics:
                 self._record(tid, phrases)
+
+    def related(self, doc: str, line: int, limit: int = 20) -> list[tuple[int, float]]:
+        """Texts that share the most specific topics with this abstract, best first, with a
+        score from 0 to 1; its own copies (exact or near) are never among them."""
+        tid = self.index.text_id(doc, line)
+        if tid is None:
+            return []
+        mine = self._topics_of(tid, self.index.document(doc).parsed.abstract_at(line).text)  # type: ignore[union-attr]
+        n = max(2, len(self._topics))
+        exclude = {tid} | {other for other in self.index.partners(tid)}
+        scores: dict[int, float] = {}
+        total = 0.0
+        for key, _ in mine:
+            t = self.catalog.get(key)
+            if t is None or len(t.members) >= MEMBERS_CAP:
+                continue
+            w = math.log(n / t.abstracts)
+            total += w
+            for other in t.members:
+                if other not in exclude:
+                    scores[other] = scores.get(other, 0.0) + w
+        if not total:
+            return []
+        ranked = sorted(scores.items(), key=lambda x: -x[1])[:limit]
+        return [(t, min(1.0, s / total)) for t, s in ranked]
 
     def missing_topics(self, docs: Iterable[str] | None = None) -> list[tuple[str, Abstract]]:
         """One occurrence of every indexed text (of ``docs``, or of all documents) whose topics

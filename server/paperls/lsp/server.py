@@ -29,7 +29,8 @@ from .. import __version__
 from ..core import sketch, topics
 from ..core.parse import ParsedList, parse
 from ..core.workspace import Workspace, extract_many
-from ..features import completion, diagnostics, edits, hover, matching, outline
+from ..features import completion, diagnostics, edits, hover, lens, matching, outline, related
+from ..features import tokens as semantic
 from . import convert, loader, scan
 from .cache import default_directory
 from .settings import Settings, from_client
@@ -563,8 +564,13 @@ def on_references(ls: PaperServer, params: types.ReferenceParams) -> list[types.
     at = _pos(ls, params.text_document.uri, params.position)
     if at is None:
         return None
-    targets = matching.references(ls.model, params.text_document.uri, at[1],
-                                  params.context.include_declaration)
+    uri = params.text_document.uri
+    if ls.settings.references_mode == "related":
+        places = related.related(ls.model, uri, at[1])
+        own = matching.references(ls.model, uri, at[1], True)[:1] \
+            if params.context.include_declaration else []
+        return _locations(ls, [*own, *places]) or None
+    targets = matching.references(ls.model, uri, at[1], params.context.include_declaration)
     return _locations(ls, targets) or None
 
 
@@ -713,3 +719,90 @@ def on_code_action(ls: PaperServer, params: types.CodeActionParams):
                 diagnostics=fixes or None, is_preferred=act.preferred or None,
                 edit=_workspace_edit(ls, act.edits)))
     return out
+
+
+@server.feature("paperls/related")
+def on_related(ls: PaperServer, params) -> list[dict]:
+    """Papers most similar in topic to the abstract at a position, with scores (never copies)."""
+    try:
+        uri = params.textDocument.uri
+        pos = types.Position(int(params.position.line), int(params.position.character))
+    except (AttributeError, TypeError, ValueError) as err:
+        raise JsonRpcInvalidParams("expected textDocument.uri and position") from err
+    at = _pos(ls, uri, pos)
+    if at is None:
+        return []
+    codec = ls.workspace.position_codec
+    return [{"uri": p.doc, "range": convert.range_to_client(ls.lines_of(p.doc), p.line, p.start,
+                                                            p.end, codec),
+             "score": p.score, "label": f"{ls.display_name(p.doc)}:{p.line + 1}",
+             "title": p.label} for p in related.related(ls.model, uri, at[1])]
+
+
+@server.feature(types.WORKSPACE_SYMBOL)
+@checked(types.WorkspaceSymbolParams)
+def on_workspace_symbol(ls: PaperServer, params: types.WorkspaceSymbolParams):
+    codec = ls.workspace.position_codec
+    return [types.SymbolInformation(
+        name=p.label, kind=types.SymbolKind.String,
+        location=types.Location(p.doc, convert.range_to_client(ls.lines_of(p.doc), p.line,
+                                                               p.start, p.end, codec)),
+        container_name=f"{ls.display_name(p.doc)}:{p.line + 1}")
+        for p in related.workspace_symbols(ls.model, params.query)]
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_LENS)
+@checked(types.CodeLensParams)
+def on_code_lens(ls: PaperServer, params: types.CodeLensParams):
+    uri = params.text_document.uri
+    parsed = _doc(ls, uri)
+    if parsed is None or not ls.settings.code_lens:
+        return []
+    codec = ls.workspace.position_codec
+    out = []
+    for x in lens.lenses(ls.model, uri):
+        rng = convert.range_to_client(parsed.lines, x.line, 0, 0, codec)
+        locs = []
+        for d, ln in x.targets:
+            lines = ls.lines_of(d)
+            if lines is not None:
+                locs.append(types.Location(d, convert.range_to_client(lines, ln, 0, 0, codec)))
+        # The client-side command of the VS Code extension opens these as a references view.
+        out.append(types.CodeLens(range=rng, command=types.Command(
+            title=x.title, command="paperls.showReferences", arguments=[uri, rng.start, locs])))
+    return out
+
+
+@server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
+@checked(types.InlayHintParams)
+def on_inlay_hint(ls: PaperServer, params: types.InlayHintParams):
+    uri = params.text_document.uri
+    parsed = _doc(ls, uri)
+    if parsed is None or not ls.settings.inlay_hints:
+        return []
+    codec = ls.workspace.position_codec
+    first, _ = convert.from_client(parsed.lines, params.range.start, codec)
+    last, _ = convert.from_client(parsed.lines, params.range.end, codec)
+    return [types.InlayHint(position=convert.to_client(parsed.lines, h.line, h.col, codec),
+                            label=h.label, padding_left=True)
+            for h in lens.inlay_hints(ls.model, uri, first, last, ls.settings.inlay_max_length)]
+
+
+@server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, types.SemanticTokensLegend(
+    token_types=semantic.TOKEN_TYPES, token_modifiers=[]))
+@checked(types.SemanticTokensParams)
+def on_semantic_tokens(ls: PaperServer, params: types.SemanticTokensParams):
+    uri = params.text_document.uri
+    parsed = _doc(ls, uri)
+    if parsed is None:
+        return types.SemanticTokens(data=[])
+    codec = ls.workspace.position_codec
+    data: list[int] = []
+    prev_line = prev_col = 0
+    for line, start, length, kind in semantic.tokens(ls.model, uri):
+        text = parsed.lines[line]
+        col = codec.client_num_units(text[:start])
+        units = codec.client_num_units(text[start:start + length])
+        data += [line - prev_line, col - (prev_col if line == prev_line else 0), units, kind, 0]
+        prev_line, prev_col = line, col
+    return types.SemanticTokens(data=data)

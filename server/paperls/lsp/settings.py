@@ -46,6 +46,15 @@ class Settings:
     """paperls.index.maxFileSizeMB: larger files are skipped with a logged reason."""
     completion_max_items: int = 50
     """paperls.completion.maxItems"""
+    code_lens: bool = True
+    """paperls.codeLens.enabled: lenses on abstracts with copies and on the header."""
+    inlay_hints: bool = False
+    """paperls.inlayHints.enabled: topic tags at the end of each abstract."""
+    inlay_max_length: int = 60
+    """paperls.inlayHints.maxLength: longest tag text shown."""
+    references_mode: str = "copies"
+    """paperls.references.mode: "copies" (every copy of the paper) or "related" (papers on the
+    same topics)."""
     cache_enabled: bool = True
     """paperls.cache.enabled: keep an on-disk index cache so that restarts are fast."""
     cache_directory: str = ""
@@ -73,6 +82,10 @@ KEYS: dict[str, str] = {
     "index.exclude": "exclude",
     "index.maxFileSizeMB": "max_file_size_mb",
     "completion.maxItems": "completion_max_items",
+    "codeLens.enabled": "code_lens",
+    "inlayHints.enabled": "inlay_hints",
+    "inlayHints.maxLength": "inlay_max_length",
+    "references.mode": "references_mode",
     "cache.enabled": "cache_enabled",
     "cache.directory": "cache_directory",
 }
@@ -112,7 +125,15 @@ def _valid(name: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
             raise ValueError("a whole number from 1 to 1000")
         return value
-    if name == "cache_enabled":
+    if name == "inlay_max_length":
+        if isinstance(value, bool) or not isinstance(value, int) or not 10 <= value <= 500:
+            raise ValueError("a whole number from 10 to 500")
+        return value
+    if name == "references_mode":
+        if value not in ("copies", "related"):
+            raise ValueError('"copies" or "related"')
+        return value
+    if name in ("cache_enabled", "code_lens", "inlay_hints"):
         if not isinstance(value, bool):
             raise ValueError("true or false")
         return value
