@@ -43,6 +43,7 @@ class Workspace:
         self.catalog = Catalog()
         self._topics: dict[int, tuple[tuple[str, str], ...]] = {}  # tid -> (key, form)
         self.labels: dict[int, str] = {}  # tid -> its three best phrases (workspace symbols)
+        self.search: dict[int, str] = {}  # tid -> all its catalogue phrases (what a query meets)
         self.namer: Callable[[str], str] = namer or (lambda d: d)
 
     # ----- changes -------------------------------------------------------------------------
@@ -71,6 +72,7 @@ class Workspace:
             for key, form in self._topics.pop(tid, ()):
                 self.catalog.remove(key, form, tid)
             self.labels.pop(tid, None)
+            self.search.pop(tid, None)
         self.index.died.clear()
 
     # ----- topics --------------------------------------------------------------------------
@@ -100,6 +102,7 @@ class Workspace:
         for key, form in got:
             self.catalog.add(key, form, where, tid)
         self.labels[tid] = " · ".join(p.text for p in dedupe(phrases, 3))
+        self.search[tid] = " · ".join(form for _, form in got)
         return got
 
     def add_topics(self, items: list[tuple[str, Abstract]],

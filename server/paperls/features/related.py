@@ -42,12 +42,13 @@ def related(ws: Workspace, doc: str, line: int, limit: int = 20) -> list[Place]:
 
 def workspace_symbols(ws: Workspace, query: str, limit: int = 100) -> list[Place]:
     """Abstracts whose topics match the query (all of them, up to ``limit``, for no query)."""
-    tids = list(ws.labels)
-    labels = [ws.labels[t] for t in tids]
+    tids = list(ws.search)
+    texts = [ws.search[t] for t in tids]
     if not query.strip():
-        hits = [(lab, 100.0, i) for i, lab in enumerate(labels[:limit])]
+        hits = [(x, 100.0, i) for i, x in enumerate(texts[:limit])]
     else:
-        hits = process.extract(query, labels, scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
+        hits = process.extract(query, texts, scorer=fuzz.partial_ratio, limit=limit,
+                               score_cutoff=70, processor=str.casefold)
     out = []
     for _, score, i in hits:
         p = _place(ws, tids[i], round(score / 100, 3))
