@@ -76,3 +76,28 @@ async def test_lenses_tokens_and_workspace_symbols(client, ws_uri):
     assert list(toks.data[:5]) == [0, 0, 4, 0, 0]  # the header "Tony"
     syms = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="HumanEval"))
     assert any(s.location.uri == a and s.location.range.start.line == 7 for s in syms)
+
+
+async def test_marking_a_near_copy_as_not_a_duplicate(client, workspace):
+    gpt = example_text(TONY_A).splitlines()[1]
+    path = workspace / "c.txt"
+    path.write_text("C\n" + gpt.replace("especially better", "notably better"), encoding="utf-8")
+    u = uri(path)
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=u, type=types.FileChangeType.Created)]))
+    await wait_for_diagnostics(client, [u])
+    (d,) = client.diagnostics[u]
+    got = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=doc(u), range=d.range, context=types.CodeActionContext(diagnostics=[d])))
+    mark = [a for a in got if a.title.startswith("Not a duplicate")]
+    assert len(mark) == 2  # one per other copy (both lists hold the GPT-4o abstract)
+    # Apply both edits as a client would: the marks file is created with two lines.
+    lines = []
+    for a in mark:
+        for change in a.edit.document_changes:
+            if isinstance(change, types.TextDocumentEdit):
+                lines += [e.new_text for e in change.edits]
+    (workspace / ".paperls-marks").write_text("".join(lines), encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=uri(workspace / ".paperls-marks"), type=types.FileChangeType.Created)]))
+    await wait_for_diagnostics(client, [u], check=lambda: not client.diagnostics[u])

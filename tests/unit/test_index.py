@@ -91,3 +91,19 @@ def test_threshold_change_needs_no_rematching():
     assert ix.copies("a", 1) == []
     ix.threshold = 0.8
     assert len(ix.copies("a", 1)) == 1
+
+
+def test_not_a_duplicate_marks_hide_a_pair_until_a_text_changes():
+    from paperls.core.marks import mark_line, parse_marks
+
+    gpt = A.splitlines()[1]
+    near = gpt.replace("especially better", "notably better")
+    ix = Index()
+    ix.bulk_load([("a", parse("H\n" + gpt)), ("c", parse("H\n" + near))])
+    assert len(ix.copies("a", 1)) == 1
+    marks = parse_marks("# mine\n" + mark_line(ix.key_of("a", 1), ix.key_of("c", 1), "a:2 | c:2"))
+    assert ix.set_marks(marks) == {"a", "c"}
+    assert ix.copies("a", 1) == [] and ix.copies("c", 1) == []
+    # Edit one of the two texts: the mark no longer applies to the new text.
+    ix.set_document("c", parse("H\n" + near.replace("notably", "remarkably")))
+    assert len(ix.copies("a", 1)) == 1

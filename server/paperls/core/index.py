@@ -111,6 +111,9 @@ class Index:
         self.born: list[tuple[int, str]] = []  # (text id, normalised text)
         self.died: list[int] = []
         self._orphans: list[int] = []
+        # Pairs of text keys a user marked "not a duplicate": a mark lapses by itself when
+        # either text changes, since its key changes with it.
+        self.not_duplicates: set[tuple[int, int]] = set()
 
     # ----- queries -------------------------------------------------------------------------
 
@@ -146,7 +149,7 @@ class Index:
             if not is_near_duplicate(v, self.threshold):
                 continue
             t2 = self._texts[other]
-            if t2 is None:
+            if t2 is None or self.marked(text.key, t2.key):
                 continue
             near.extend(Copy(d, ln, False, v.similarity, v.contained) for d, ln in t2.where)
         near.sort(key=lambda c: (-c.similarity, c.doc, c.line))
@@ -185,6 +188,25 @@ class Index:
         return [o for o, v in self._pairs.get(tid, {}).items()
                 if is_near_duplicate(v, self.threshold) and self._texts[o] is not None]
 
+    def marked(self, ka: int, kb: int) -> bool:
+        return (min(ka, kb), max(ka, kb)) in self.not_duplicates
+
+    def key_of(self, doc: str, line: int) -> int | None:
+        tid = self.text_id(doc, line)
+        return self._texts[tid].key if tid is not None else None  # type: ignore[union-attr]
+
+    def set_marks(self, pairs: set[tuple[int, int]]) -> set[str]:
+        """Replace the "not a duplicate" marks; returns the documents whose findings change."""
+        changed = pairs ^ self.not_duplicates
+        self.not_duplicates = {(min(a, b), max(a, b)) for a, b in pairs}
+        keys = {k for pair in changed for k in pair}
+        out: set[str] = set()
+        for k in keys:
+            tid = self._by_key.get(k)
+            if tid is not None:
+                out |= self._docs_touching(tid)
+        return out
+
     def first_occurrence(self, tid: int) -> tuple[str, int] | None:
         t = self._texts[tid] if 0 <= tid < len(self._texts) else None
         return min(t.where) if t and t.where else None
@@ -195,8 +217,10 @@ class Index:
         for tid, t in enumerate(self._texts):
             if t is None:
                 continue
-            if len(t.where) > 1 or any(is_near_duplicate(v, self.threshold)
-                                       for v in self._pairs.get(tid, {}).values()):
+            if len(t.where) > 1 or any(
+                    is_near_duplicate(v, self.threshold) and self._texts[o] is not None
+                    and not self.marked(t.key, self._texts[o].key)  # type: ignore[union-attr]
+                    for o, v in self._pairs.get(tid, {}).items()):
                 n += len(t.where)
         return n
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pygls.uris import from_fs_path
 
+from ..core.marks import FILE_NAME, parse_marks
 from ..core.parse import ParsedList, parse
 from ..core.workspace import Workspace
 from . import scan
@@ -32,6 +33,17 @@ def with_problem(r: scan.Read) -> ParsedList:
         parsed = ParsedList(parsed.lines, parsed.header, parsed.abstracts,
                             (r.problem, *parsed.problems))
     return parsed
+
+
+def read_marks(roots: list[Path]) -> set[tuple[int, int]]:
+    """The "not a duplicate" marks of every root (``.paperls-marks`` at its top)."""
+    pairs: set[tuple[int, int]] = set()
+    for root in roots:
+        try:
+            pairs |= parse_marks((root / FILE_NAME).read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+    return pairs
 
 
 def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: int,
@@ -68,6 +80,7 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
     ws = Workspace(threshold, namer=namer)
     t = time.perf_counter()
     ws.bulk_load(items, known, verdicts)
+    ws.index.set_marks(read_marks(roots))
     stats.timings["index"] = time.perf_counter() - t
     if cache is not None and (stats.cached_files < stats.files or len(cached) != stats.files):
         t = time.perf_counter()

@@ -26,7 +26,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
-from ..core import sketch, topics
+from ..core import marks, sketch, topics
 from ..core.parse import ParsedList, parse
 from ..core.workspace import Workspace, extract_many
 from ..features import completion, diagnostics, edits, hover, lens, matching, outline, related
@@ -245,6 +245,23 @@ class PaperServer(LanguageServer):
         self.fill_topics_for(uri)
         return affected
 
+    def marks_uri(self) -> str | None:
+        return from_fs_path(str(self.roots[0] / marks.FILE_NAME)) if self.roots else None
+
+    def reload_marks(self, editor_text: str | None = None) -> None:
+        """Read the "not a duplicate" marks (from the editor's text when the file is open)."""
+        pairs: set[tuple[int, int]] = set()
+        for i, root in enumerate(self.roots):
+            path = root / marks.FILE_NAME
+            if i == 0 and editor_text is not None:
+                pairs |= marks.parse_marks(editor_text)
+                continue
+            try:
+                pairs |= marks.parse_marks(path.read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                continue
+        self.publish(self.model.index.set_marks(pairs))
+
     def warn(self, message: str) -> None:
         self.log(message, types.MessageType.Warning)
 
@@ -306,6 +323,7 @@ class PaperServer(LanguageServer):
                 fresh.set_document(uri, parsed)
         old = self.model
         self.model = fresh
+        self.reload_marks()
         elapsed = time.perf_counter() - started
         msg = (f"indexed {len(fresh.index.docs)} lists, {fresh.index.abstract_count} abstracts "
                f"in {elapsed:.2f} s")
@@ -444,7 +462,8 @@ async def initialized(ls: PaperServer, params: types.InitializedParams) -> None:
 
 
 async def _register_watchers(ls: PaperServer) -> None:
-    watchers = [types.FileSystemWatcher(glob_pattern=g) for g in ls.settings.include]
+    watchers = [types.FileSystemWatcher(glob_pattern=g)
+                for g in [*ls.settings.include, f"**/{marks.FILE_NAME}"]]
     try:
         await ls.client_register_capability_async(types.RegistrationParams(registrations=[
             types.Registration(id=str(uuid.uuid4()),
@@ -486,11 +505,17 @@ def shutdown(ls: PaperServer, params: None) -> None:
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: PaperServer, params: types.DidOpenTextDocumentParams) -> None:
+    if params.text_document.uri == ls.marks_uri():
+        ls.reload_marks(params.text_document.text)
+        return
     ls.update_open(params.text_document.uri, opened=True)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: PaperServer, params: types.DidChangeTextDocumentParams) -> None:
+    if params.text_document.uri == ls.marks_uri():
+        ls.reload_marks(ls.workspace.get_text_document(params.text_document.uri).source)
+        return
     ls.schedule(params.text_document.uri, DEBOUNCE_S)
 
 
@@ -514,6 +539,10 @@ def did_change_watched_files(ls: PaperServer, params: types.DidChangeWatchedFile
     affected: set[str] = set()
     for change in params.changes:
         uri = ls.canonical(change.uri)
+        if uri.endswith("/" + marks.FILE_NAME):
+            if uri not in ls.workspace.text_documents:
+                ls.reload_marks()
+            continue
         if uri in ls.workspace.text_documents:
             continue  # the editor's text wins over the disk while the document is open
         if change.type == types.FileChangeType.Deleted:
@@ -718,6 +747,48 @@ def on_code_action(ls: PaperServer, params: types.CodeActionParams):
                 title=act.title, kind=types.CodeActionKind.QuickFix,
                 diagnostics=fixes or None, is_preferred=act.preferred or None,
                 edit=_workspace_edit(ls, act.edits)))
+        out.extend(_mark_actions(ls, uri, line, params.context.diagnostics))
+    return out
+
+
+def _mark_actions(ls: PaperServer, uri: str, line: int, diags) -> list[types.CodeAction]:
+    """"Not a duplicate" for each near copy: a line appended to the workspace's marks file."""
+    target = ls.marks_uri()
+    mine = ls.model.index.key_of(uri, line)
+    if target is None or mine is None:
+        return []
+    path = Path(to_fs_path(target) or "")
+    try:
+        existing = path.read_text(encoding="utf-8") if path.exists() else None
+    except OSError:
+        return []
+    if target in ls.workspace.text_documents:
+        existing = ls.workspace.get_text_document(target).source
+    out = []
+    for c in [c for c in ls.model.index.copies(uri, line) if not c.exact][:3]:
+        other = ls.model.index.key_of(c.doc, c.line)
+        if other is None:
+            continue
+        note = f"{ls.display_name(uri)}:{line + 1} | {ls.display_name(c.doc)}:{c.line + 1}"
+        text = marks.mark_line(mine, other, note) + "\n"
+        title = f"Not a duplicate: mark this and {ls.display_name(c.doc)}:{c.line + 1} as different papers"
+        fixes = [d for d in diags if str(d.code).startswith("near-") and d.range.start.line == line]
+        if existing is None:
+            edit = types.WorkspaceEdit(document_changes=[
+                types.CreateFile(uri=target, options=types.CreateFileOptions(ignore_if_exists=True)),
+                types.TextDocumentEdit(
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(uri=target, version=None),
+                    edits=[types.TextEdit(range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+                                          new_text=text)])])
+        else:
+            lines = existing.split("\n")
+            end = types.Position(len(lines) - 1,
+                                 ls.workspace.position_codec.client_num_units(lines[-1]))
+            prefix = "" if existing.endswith("\n") or not existing else "\n"
+            edit = types.WorkspaceEdit(changes={target: [types.TextEdit(
+                range=types.Range(end, end), new_text=prefix + text)]})
+        out.append(types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix,
+                                    diagnostics=fixes or None, edit=edit))
     return out
 
 
