@@ -64,6 +64,14 @@ def cmd_check(args: argparse.Namespace) -> int:
             warnings.append(f"{raw}: no such file or directory")
     cache_dir = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir
                                              else default_directory())
+    from .lsp.settings import from_client, read_project
+
+    project, problems = read_project([r for r in roots if r.is_dir()])
+    warnings += problems
+    settings, problems = from_client(project)
+    warnings += problems
+    if args.threshold is None:
+        args.threshold = settings.near_threshold
     ws, stats = loader.load(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE,
                             int(args.max_file_size_mb * 1e6), args.threshold, warnings.append,
                             cache_dir=cache_dir if roots else None, key=str)
@@ -84,7 +92,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                                     lambda m: None, cache_dir=None, key=str)
     findings = []
     for doc in ws.index.docs:
-        for d in document_diagnostics(ws, doc):
+        for d in document_diagnostics(ws, doc, settings.severities()):
             f = {
                 "path": doc, "line": d.line + 1, "column": d.start + 1,
                 "end_column": max(d.end, d.start) + 1,
@@ -247,8 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--fail-on", choices=["error", "warning", "information", "hint", "never"],
                    default="warning",
                    help="exit 1 when a finding is at least this severe (default: warning)")
-    c.add_argument("--threshold", type=float, default=0.8,
-                   help="near-duplicate similarity threshold, 0.5 to 1 (default 0.8)")
+    c.add_argument("--threshold", type=float, default=None,
+                   help="near-duplicate similarity threshold, 0.5 to 1 (default: paperls.toml's, "
+                        "else 0.8)")
     c.add_argument("--max-file-size-mb", type=float, default=50.0)
     c.add_argument("--cache-dir", help="index cache folder (default: $XDG_CACHE_HOME/paperls)")
     c.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
@@ -271,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.cmd is None:
         args = ap.parse_args(["serve", *(argv or sys.argv[1:])])
-    if getattr(args, "threshold", 0.8) is not None and not 0.5 <= getattr(args, "threshold", 0.8) <= 1:
+    threshold = getattr(args, "threshold", None)
+    if threshold is not None and not 0.5 <= threshold <= 1:
         ap.error("--threshold must be between 0.5 and 1")
     try:
         return args.func(args)

@@ -93,3 +93,13 @@ async def test_settings_change_applies_without_restart(client, ws_uri):
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     await wait_for_diagnostics(client, [a], check=lambda: {
         d.severity for d in client.diagnostics[a]} == {types.DiagnosticSeverity.Warning})
+
+
+async def test_project_file_overrides_the_editor(client, ws_uri, workspace):
+    a = ws_uri(TONY_A)
+    await wait_for_diagnostics(client, [a])
+    (workspace / "paperls.toml").write_text('[severity]\nduplicateAcrossLists = "hint"\n')
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=uri(workspace / "paperls.toml"), type=types.FileChangeType.Created)]))
+    await wait_for_diagnostics(client, [a], check=lambda: {
+        d.severity for d in client.diagnostics[a]} == {types.DiagnosticSeverity.Hint})

@@ -91,3 +91,13 @@ def test_bad_files_on_disk_are_reported_not_fatal(workspace, capsys):
     assert "gone.txt" in warnings[-1]
     assert main(["check", str(workspace), "--no-cache", "--fail-on", "never"]) == 0
     assert "huge.txt" in capsys.readouterr().err
+
+
+def test_project_file_settings_travel_with_the_lists(workspace, capsys):
+    (workspace / "paperls.toml").write_text(
+        '[paperls.severity]\nduplicateAcrossLists = "error"\n', encoding="utf-8")
+    assert main(["check", str(workspace), "--no-cache"]) == 1  # now errors, so it fails
+    assert "error: Same abstract in another list" in capsys.readouterr().out
+    (workspace / "paperls.toml").write_text("not = [valid toml", encoding="utf-8")
+    assert main(["check", str(workspace), "--no-cache"]) == 0
+    assert "paperls.toml: not read" in capsys.readouterr().err

@@ -33,7 +33,7 @@ from ..features import completion, diagnostics, edits, hover, lens, matching, ou
 from ..features import tokens as semantic
 from . import convert, loader, scan
 from .cache import default_directory
-from .settings import Settings, from_client
+from .settings import PROJECT_FILE, Settings, from_client, read_project, with_project
 
 log = logging.getLogger("paperls")
 
@@ -100,7 +100,8 @@ class PaperServer(LanguageServer):
         self._tasks: set[asyncio.Task] = set()
         self._debounce: dict[str, asyncio.Task] = {}
         self._index_generation = 0
-        self._topic_pool: asyncio.Future | None = None  # of the topic worker's executor
+        self._topic_pool: asyncio.Future | None = None
+        self._client_settings: Any = None  # of the topic worker's executor
 
     # ----- helpers -------------------------------------------------------------------------
 
@@ -168,7 +169,11 @@ class PaperServer(LanguageServer):
     # ----- indexing ------------------------------------------------------------------------
 
     def apply_settings(self, raw: Any) -> None:
-        settings, problems = from_client(raw)
+        """Settings from the client, with each root's ``paperls.toml`` on top."""
+        self._client_settings = raw
+        project, problems = read_project(self.roots)
+        settings, more = from_client(with_project(raw, project))
+        problems += more
         for p in problems:
             self.log(p, types.MessageType.Warning)
         self.settings = settings
@@ -463,7 +468,7 @@ async def initialized(ls: PaperServer, params: types.InitializedParams) -> None:
 
 async def _register_watchers(ls: PaperServer) -> None:
     watchers = [types.FileSystemWatcher(glob_pattern=g)
-                for g in [*ls.settings.include, f"**/{marks.FILE_NAME}"]]
+                for g in [*ls.settings.include, f"**/{marks.FILE_NAME}", f"**/{PROJECT_FILE}"]]
     try:
         await ls.client_register_capability_async(types.RegistrationParams(registrations=[
             types.Registration(id=str(uuid.uuid4()),
@@ -501,6 +506,20 @@ def shutdown(ls: PaperServer, params: None) -> None:
     pool = ls._topic_pool
     if pool is not None and pool.done() and pool.exception() is None:
         pool.result().shutdown(wait=False, cancel_futures=True)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+def did_change_workspace_folders(ls: PaperServer,
+                                 params: types.DidChangeWorkspaceFoldersParams) -> None:
+    gone = {to_fs_path(f.uri) for f in params.event.removed}
+    roots = [r for r in ls.roots if str(r) not in gone]
+    for f in params.event.added:
+        p = to_fs_path(f.uri)
+        if p and Path(p).is_dir() and Path(p) not in roots:
+            roots.append(Path(p))
+    ls.roots = roots
+    ls.apply_settings(ls._client_settings)
+    ls.run_task(ls.index_workspace(), "re-index after a workspace folder change")
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -542,6 +561,9 @@ def did_change_watched_files(ls: PaperServer, params: types.DidChangeWatchedFile
         if uri.endswith("/" + marks.FILE_NAME):
             if uri not in ls.workspace.text_documents:
                 ls.reload_marks()
+            continue
+        if uri.endswith("/" + PROJECT_FILE):
+            ls.apply_settings(ls._client_settings)
             continue
         if uri in ls.workspace.text_documents:
             continue  # the editor's text wins over the disk while the document is open

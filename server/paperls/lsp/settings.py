@@ -171,4 +171,38 @@ def from_client(raw: Any) -> tuple[Settings, list[str]]:
     return s, problems
 
 
+PROJECT_FILE = "paperls.toml"
+
+
+def read_project(roots) -> tuple[dict, list[str]]:
+    """Settings from ``paperls.toml`` at the top of each root (the first root's value wins on
+    a conflict), as a ``{"paperls": {...}}`` object, and messages about unreadable files."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    merged: dict = {}
+    problems: list[str] = []
+    for root in reversed(list(roots)):
+        path = root / PROJECT_FILE
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+            problems.append(f"{path}: not read ({err}); its settings are ignored")
+            continue
+        merged.update(_flatten(data.get("paperls", data)))
+    return {"paperls": merged}, problems
+
+
+def with_project(client_raw, project: dict) -> dict:
+    """The client's settings with the project file's on top: the lists' own settings (the
+    threshold, severities, what to index) travel with the lists, whoever opens them."""
+    base = _flatten(client_raw.get("paperls", client_raw)) if isinstance(client_raw, dict) else {}
+    base = {k.removeprefix("paperls."): v for k, v in base.items()}
+    base.update(project.get("paperls", {}))
+    return {"paperls": base}
+
+
 assert {f.name for f in fields(Settings)} == set(KEYS.values())
