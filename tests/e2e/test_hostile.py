@@ -84,11 +84,26 @@ def test_requests_before_initialize_and_after_shutdown(srv, workspace):
     assert late["error"]["code"] == -32600
 
 
-def test_cancelled_requests_still_leave_the_server_serving(srv, workspace):
+def test_cancelling_every_kind_of_request_leaves_the_server_serving(srv, workspace):
     a = start(srv, workspace)
-    for i in range(1000, 1020):
-        srv.send({"jsonrpc": "2.0", "id": i, "method": "textDocument/references",
-                  "params": {"textDocument": {"uri": a}, "position": {"line": 1, "character": 3},
-                             "context": {"includeDeclaration": True}}})
+    doc = {"textDocument": {"uri": a}}
+    pos = {**doc, "position": {"line": 1, "character": 3}}
+    rng = {"start": {"line": 0, "character": 0}, "end": {"line": 3, "character": 0}}
+    kinds = [
+        ("textDocument/hover", pos), ("textDocument/definition", pos),
+        ("textDocument/references", {**pos, "context": {"includeDeclaration": True}}),
+        ("textDocument/completion", pos), ("textDocument/documentSymbol", doc),
+        ("textDocument/documentLink", doc), ("textDocument/codeLens", doc),
+        ("textDocument/semanticTokens/full", doc), ("textDocument/inlayHint", {**doc, "range": rng}),
+        ("textDocument/formatting", {**doc, "options": {"tabSize": 4, "insertSpaces": True}}),
+        ("textDocument/codeAction", {**doc, "range": rng, "context": {"diagnostics": []}}),
+        ("workspace/symbol", {"query": "GPT"}), ("paperls/similar", pos),
+        ("paperls/related", pos), ("paperls/status", {}),
+    ]
+    for i, (method, params) in enumerate(kinds * 3, start=1000):
+        srv.send({"jsonrpc": "2.0", "id": i, "method": method, "params": params})
         srv.notify("$/cancelRequest", {"id": i})
     assert hover(srv, a, 1, 12)["result"] is not None
+    for method, params in kinds:  # and each still answers when not cancelled
+        got = srv.request(method, params)
+        assert "result" in got, (method, got)
