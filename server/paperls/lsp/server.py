@@ -666,16 +666,24 @@ def status(ls: PaperServer, params) -> dict:
             "abstracts": index.abstract_count, "withCopies": index.count_with_copies()}
 
 
-@server.feature("paperls/similar")
-def similar(ls: PaperServer, params) -> list[dict]:
-    """The copies of the abstract at a position, for a quick pick: location, kind, similarity
-    and a title-like line of the copy."""
+def _custom_pos(ls: PaperServer, params) -> tuple[str, tuple[ParsedList, int, int] | None]:
+    """The document and position of a paperls/* request (untyped: pygls leaves its params as
+    attribute objects), or InvalidParams."""
     try:
         uri = params.textDocument.uri
         pos = types.Position(int(params.position.line), int(params.position.character))
     except (AttributeError, TypeError, ValueError) as err:
         raise JsonRpcInvalidParams("expected textDocument.uri and position") from err
-    at = _pos(ls, uri, pos)
+    if pos.line < 0 or pos.character < 0:
+        raise JsonRpcInvalidParams("a position has negative numbers")
+    return uri, _pos(ls, uri, pos)
+
+
+@server.feature("paperls/similar")
+def similar(ls: PaperServer, params) -> list[dict]:
+    """The copies of the abstract at a position, for a quick pick: location, kind, similarity
+    and a title-like line of the copy."""
+    uri, at = _custom_pos(ls, params)
     if at is None:
         return []
     out = []
@@ -817,12 +825,7 @@ def _mark_actions(ls: PaperServer, uri: str, line: int, diags) -> list[types.Cod
 @server.feature("paperls/related")
 def on_related(ls: PaperServer, params) -> list[dict]:
     """Papers most similar in topic to the abstract at a position, with scores (never copies)."""
-    try:
-        uri = params.textDocument.uri
-        pos = types.Position(int(params.position.line), int(params.position.character))
-    except (AttributeError, TypeError, ValueError) as err:
-        raise JsonRpcInvalidParams("expected textDocument.uri and position") from err
-    at = _pos(ls, uri, pos)
+    uri, at = _custom_pos(ls, params)
     if at is None:
         return []
     codec = ls.workspace.position_codec
