@@ -21,19 +21,54 @@ def uri(path: Path) -> str:
     return from_fs_path(str(path))
 
 
+def pulls(client: LanguageClient) -> bool:
+    """Whether the server has this client pull diagnostics (it then never pushes to it): the
+    client must pull and accept refresh requests, as the server requires."""
+    caps = client.capabilities
+    return bool(caps and caps.text_document and caps.text_document.diagnostic
+                and caps.workspace and caps.workspace.diagnostics
+                and caps.workspace.diagnostics.refresh_support)
+
+
 async def wait_for_diagnostics(client: LanguageClient, uris: list[str], timeout: float = 30,
                                check=None) -> None:
-    """Wait until every uri has diagnostics (and ``check()`` holds, if given)."""
+    """Wait until every uri has diagnostics (and ``check()`` holds, if given).
 
-    async def loop() -> None:
+    Push clients wait for publishDiagnostics; pull clients (the Neovim 0.11 preset) pull each
+    uri, and wait for the server's workspace/diagnostic/refresh before pulling again."""
+
+    async def push() -> None:
         while not (all(u in client.diagnostics for u in uris) and (check is None or check())):
             await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
 
-    await asyncio.wait_for(loop(), timeout)
+    async def pull() -> None:
+        refreshed: asyncio.Event = client.refreshed  # type: ignore[attr-defined]
+        while True:
+            refreshed.clear()
+            for u in uris:
+                report = await client.text_document_diagnostic_async(
+                    types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(u)))
+                client.diagnostics[u] = report.items
+            # Without a check, wait as push does for a first publication: for findings.
+            if check() if check is not None else all(client.diagnostics[u] for u in uris):
+                return
+            await refreshed.wait()
+
+    await asyncio.wait_for(pull() if pulls(client) else push(), timeout)
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=CLIENTS)
 async def client(lsp_client: LanguageClient, request, workspace: Path):
+    lsp_client.refreshed = asyncio.Event()
+    counted = lsp_client.protocol.fm.features[types.WORKSPACE_DIAGNOSTIC_REFRESH]
+
+    def refresh(*args) -> None:  # the server says: pull again (pytest-lsp's handler counts)
+        lsp_client.refreshed.set()
+        return counted(*args)
+
+    # pytest-lsp already registers a handler for this request: wrap it rather than add one.
+    lsp_client.protocol.fm.features[types.WORKSPACE_DIAGNOSTIC_REFRESH] = refresh
+
     @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
     def register(params: types.RegistrationParams) -> None:  # editors accept watcher sign-ups
         lsp_client.registrations = [*getattr(lsp_client, "registrations", []), *params.registrations]

@@ -103,3 +103,54 @@ async def test_project_file_overrides_the_editor(client, ws_uri, workspace):
         types.FileEvent(uri=uri(workspace / "paperls.toml"), type=types.FileChangeType.Created)]))
     await wait_for_diagnostics(client, [a], check=lambda: {
         d.severity for d in client.diagnostics[a]} == {types.DiagnosticSeverity.Hint})
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def pull_client(lsp_client: LanguageClient, workspace):
+    """VS Code's capabilities plus pull diagnostics with refresh (as newer VS Code has)."""
+    import asyncio
+
+    caps = client_capabilities("visual-studio-code")
+    caps.text_document.diagnostic = types.DiagnosticClientCapabilities(
+        related_document_support=True)
+    caps.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    lsp_client.refreshed = asyncio.Event()
+    counted = lsp_client.protocol.fm.features[types.WORKSPACE_DIAGNOSTIC_REFRESH]
+
+    def refresh(*args):
+        lsp_client.refreshed.set()
+        return counted(*args)
+
+    lsp_client.protocol.fm.features[types.WORKSPACE_DIAGNOSTIC_REFRESH] = refresh
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        return None
+
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=caps, root_uri=uri(workspace),
+        workspace_folders=[types.WorkspaceFolder(uri=uri(workspace), name="lists")]))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_pull_diagnostics_give_the_same_findings(pull_client, workspace):
+    a, b = uri(workspace / TONY_A), uri(workspace / TONY_B)
+    await wait_for_diagnostics(pull_client, [a, b])
+    assert sorted(d.range.start.line for d in pull_client.diagnostics[a]) == [1, 7, 10]
+    assert not pull_client.messages and pull_client.diagnostic_refresh_count >= 1
+    first = await pull_client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(a)))
+    again = await pull_client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
+        text_document=types.TextDocumentIdentifier(a), previous_result_id=first.result_id))
+    assert again.kind == "unchanged" and again.result_id == first.result_id
+    report = await pull_client.workspace_diagnostic_async(
+        types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    by_uri = {r.uri: len(r.items) for r in report.items}
+    assert by_uri[a] == 3 and by_uri[b] == 3
+    # A change in list B is announced with a refresh; A's findings then shrink.
+    text = example_text(TONY_B)
+    pull_client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+        uri=b, language_id="plaintext", version=1, text="Tony\nAbstract:nothing shared")))
+    await wait_for_diagnostics(pull_client, [a], check=lambda: not pull_client.diagnostics[a])
+    assert text  # the disk copy is untouched

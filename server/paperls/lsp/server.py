@@ -101,7 +101,10 @@ class PaperServer(LanguageServer):
         self._debounce: dict[str, asyncio.Task] = {}
         self._index_generation = 0
         self._topic_pool: asyncio.Future | None = None
-        self._client_settings: Any = None  # of the topic worker's executor
+        self._client_settings: Any = None
+        self.pull = False  # the client pulls diagnostics (textDocument/diagnostic)
+        self.refresh_support = False  # ... and accepts workspace/diagnostic/refresh
+        self._refresh_pending = False  # of the topic worker's executor
 
     # ----- helpers -------------------------------------------------------------------------
 
@@ -355,15 +358,23 @@ class PaperServer(LanguageServer):
 
     # ----- diagnostics ---------------------------------------------------------------------
 
-    def publish(self, uris: set[str]) -> None:
+    def diagnostics_for(self, uri: str) -> list[types.Diagnostic]:
+        """The document's diagnostics in protocol form: the same for push and pull."""
+        lines = self.lines_of(uri)
+        if lines is None:
+            return []
         codec = self.workspace.position_codec
+        found = diagnostics.document_diagnostics(self.model, uri, self.settings.severities())
+        return [convert.diagnostic(d, lines, codec, lambda u: u, self.lines_of) for d in found]
+
+    def publish(self, uris: set[str]) -> None:
+        """Push the diagnostics of these documents, or, to a client that pulls them, ask it to
+        pull again (workspace/diagnostic/refresh): one way per client, never both."""
+        if self.pull:
+            self.request_refresh()
+            return
         for uri in sorted(uris):
-            lines = self.lines_of(uri)
-            diags = []
-            if lines is not None:
-                found = diagnostics.document_diagnostics(self.model, uri, self.settings.severities())
-                diags = [convert.diagnostic(d, lines, codec, lambda u: u, self.lines_of)
-                         for d in found]
+            diags = self.diagnostics_for(uri)
             if not diags and uri not in self.published:
                 continue
             version = None
@@ -378,6 +389,21 @@ class PaperServer(LanguageServer):
                 self.published.add(uri)
             else:
                 self.published.discard(uri)
+
+    def request_refresh(self) -> None:
+        """Ask the client to pull diagnostics again, at most once per turn of the loop."""
+        if not self.refresh_support or self._refresh_pending:
+            return
+        self._refresh_pending = True
+
+        def send() -> None:
+            self._refresh_pending = False
+            try:
+                self.workspace_diagnostic_refresh(None)
+            except Exception as err:  # the client is gone, or refuses: nothing to do
+                log.info("diagnostic refresh not sent: %s", err)
+
+        asyncio.get_event_loop().call_soon(send)
 
     def publish_all(self) -> None:
         self.publish(set(self.model.index.docs) | self.published)
@@ -449,6 +475,12 @@ def initialize(ls: PaperServer, params: types.InitializeParams) -> None:
     elif not roots and params.root_path:
         roots.append(Path(params.root_path))
     ls.roots = [r for r in roots if r.is_dir()]
+    caps = params.capabilities
+    ls.refresh_support = bool(caps.workspace and caps.workspace.diagnostics
+                              and caps.workspace.diagnostics.refresh_support)
+    # Pull only where the client can be told to pull again: a change in one list changes
+    # others' findings, and a client without refresh would keep stale ones (Neovim 0.11).
+    ls.pull = bool(caps.text_document and caps.text_document.diagnostic) and ls.refresh_support
     ls.apply_settings(params.initialization_options)
 
 
@@ -902,3 +934,43 @@ def on_semantic_tokens(ls: PaperServer, params: types.SemanticTokensParams):
         data += [line - prev_line, col - (prev_col if line == prev_line else 0), units, kind, 0]
         prev_line, prev_col = line, col
     return types.SemanticTokens(data=data)
+
+
+def _result_id(items: list[types.Diagnostic]) -> str:
+    import hashlib
+    import json
+
+    body = json.dumps(server.protocol._converter.unstructure(items), sort_keys=True)
+    return hashlib.blake2b(body.encode(), digest_size=8).hexdigest()
+
+
+@server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(
+    identifier="paperls", inter_file_dependencies=True, workspace_diagnostics=True))
+@checked(types.DocumentDiagnosticParams)
+def on_document_diagnostic(ls: PaperServer, params: types.DocumentDiagnosticParams):
+    uri = params.text_document.uri
+    _doc(ls, uri)
+    items = ls.diagnostics_for(uri)
+    rid = _result_id(items)
+    if params.previous_result_id == rid:
+        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=rid)
+    return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=rid)
+
+
+@server.feature(types.WORKSPACE_DIAGNOSTIC)
+@checked(types.WorkspaceDiagnosticParams)
+def on_workspace_diagnostic(ls: PaperServer, params: types.WorkspaceDiagnosticParams):
+    previous = {p.uri: p.value for p in params.previous_result_ids}
+    reports: list = []
+    for uri in sorted(set(ls.model.index.docs) | set(previous)):
+        items = ls.diagnostics_for(uri)
+        rid = _result_id(items)
+        version = ls.workspace.text_documents[uri].version \
+            if uri in ls.workspace.text_documents else None
+        if previous.get(uri) == rid:
+            reports.append(types.WorkspaceUnchangedDocumentDiagnosticReport(
+                uri=uri, result_id=rid, version=version))
+        else:
+            reports.append(types.WorkspaceFullDocumentDiagnosticReport(
+                uri=uri, items=items, result_id=rid, version=version))
+    return types.WorkspaceDiagnosticReport(items=reports)
