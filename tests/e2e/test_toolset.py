@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from lsprotocol import types
 
 from conftest import TONY_A, example_text
@@ -101,3 +103,27 @@ async def test_marking_a_near_copy_as_not_a_duplicate(client, workspace):
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
         types.FileEvent(uri=uri(workspace / ".paperls-marks"), type=types.FileChangeType.Created)]))
     await wait_for_diagnostics(client, [u], check=lambda: not client.diagnostics[u])
+
+
+async def test_inlay_hints_and_related_references_when_switched_on(client, ws_uri):
+    a = ws_uri(TONY_A)
+    await wait_for_diagnostics(client, [a])
+    rng = types.Range(types.Position(0, 0), types.Position(3, 0))
+    off = await client.text_document_inlay_hint_async(
+        types.InlayHintParams(text_document=doc(a), range=rng))
+    assert not off  # off by default
+    client.set_configuration({"inlayHints": {"enabled": True, "maxLength": 30},
+                              "references": {"mode": "related"}}, section="paperls")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    # The server pulls the settings, applies them and republishes: wait for that.
+    await asyncio.wait_for(
+        client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 10)
+    hints = await client.text_document_inlay_hint_async(
+        types.InlayHintParams(text_document=doc(a), range=rng))
+    assert [h.position.line for h in hints] == [1, 2, 3]
+    assert all(len(h.label) <= 34 for h in hints)
+    refs = await client.text_document_references_async(types.ReferenceParams(
+        text_document=doc(a), position=types.Position(1, 12),
+        context=types.ReferenceContext(include_declaration=False)))
+    b = a.replace(TONY_A, "002_d20af59fd061c140.txt")
+    assert refs and (b, 2) not in [(r.uri, r.range.start.line) for r in refs]  # never its copy
