@@ -452,9 +452,14 @@ def checked(params_type: type):
     return wrap
 
 
-def _pos(ls: PaperServer, uri: str, pos: types.Position) -> tuple[ParsedList, int, int] | None:
+def _doc(ls: PaperServer, uri: str) -> ParsedList | None:
+    """The document as the user sees it now: pending edits applied, indexed if it was not."""
     ls.flush(uri)
-    parsed = ls.ensure_document(uri)
+    return ls.ensure_document(uri)
+
+
+def _pos(ls: PaperServer, uri: str, pos: types.Position) -> tuple[ParsedList, int, int] | None:
+    parsed = _doc(ls, uri)
     if parsed is None:
         return None
     line, col = convert.from_client(parsed.lines, pos, ls.workspace.position_codec)
@@ -729,11 +734,6 @@ def similar(ls: PaperServer, params) -> list[dict]:
             "exact": t.exact, "similarity": t.similarity,
             "label": f"{ls.display_name(t.doc)}:{t.line + 1}", "title": title})
     return out
-
-
-def _doc(ls: PaperServer, uri: str) -> ParsedList | None:
-    ls.flush(uri)
-    return ls.ensure_document(uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
