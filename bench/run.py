@@ -97,8 +97,8 @@ def cli_times(cache: Path) -> dict:
 def loader_times(cache: Path) -> dict:
     """The same, in process (no interpreter start-up): the index alone."""
     code = (
-        "import json,sys;from pathlib import Path;from paperls.lsp import loader;"
-        "from paperls.lsp.settings import DEFAULT_INCLUDE as I, DEFAULT_EXCLUDE as E;"
+        "import json,sys;from pathlib import Path;from paperls.host import loader;"
+        "from paperls.host.settings import DEFAULT_INCLUDE as I, DEFAULT_EXCLUDE as E;"
         f"import sys as _s;_s.path.insert(0,{str(HERE)!r});from engines import peak_rss_mb;"
         f"ws,s=loader.load([Path({str(CORPORA)!r})],I,E,10**9,0.8,lambda m:None,"
         f"cache_dir=Path(sys.argv[1]) if sys.argv[1] else None);"

@@ -13,47 +13,15 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .core.parse import ParsedList
-from .core.workspace import Workspace
 from .features.diagnostics import DUPLICATE_CODES, SEVERITIES, document_diagnostics
 
 LEVELS = {"error": 0, "warning": 1, "information": 2, "hint": 3}
 
 
-def _collect(paths: list[str], max_mb: float) -> tuple[list[tuple[str, ParsedList]], list[str]]:
-    from .lsp import scan
-    from .lsp.loader import with_problem
-    from .lsp.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
-
-    warnings: list[str] = []
-    items: list[tuple[str, ParsedList]] = []
-    seen: set[str] = set()
-    for raw in paths:
-        root = Path(raw)
-        if not root.exists():
-            warnings.append(f"{raw}: no such file or directory")
-            continue
-        if root.is_file():
-            r = scan.read_file(root, int(max_mb * 1e6), warnings.append)
-            files = [(root, r)] if r is not None else []
-            if r is None and root.stat().st_size <= max_mb * 1e6:
-                warnings.append(f"{raw}: not an abstract list (no line starts with `Abstract:`)")
-        else:
-            files = list(scan.find_lists([root], DEFAULT_INCLUDE, DEFAULT_EXCLUDE,
-                                         int(max_mb * 1e6), warnings.append))
-        for p, r in files:
-            key = str(p)
-            if key in seen:
-                continue
-            seen.add(key)
-            items.append((key, with_problem(r)))
-    return items, warnings
-
-
 def cmd_check(args: argparse.Namespace) -> int:
-    from .lsp import loader
-    from .lsp.cache import default_directory
-    from .lsp.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+    from .host import loader
+    from .host.cache import default_directory
+    from .host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, from_client, read_project
 
     warnings: list[str] = []
     roots = []
@@ -64,8 +32,6 @@ def cmd_check(args: argparse.Namespace) -> int:
             warnings.append(f"{raw}: no such file or directory")
     cache_dir = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir
                                              else default_directory())
-    from .lsp.settings import from_client, read_project
-
     project, problems = read_project([r for r in roots if r.is_dir()])
     warnings += problems
     settings, problems = from_client(project)
@@ -198,14 +164,20 @@ def _fix_file(path: Path, backup: bool) -> bool:
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
-    items, warnings = _collect(args.paths, args.max_file_size_mb)
+    from .host import loader
+    from .host.paths import display_name
+    from .host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+
+    warnings: list[str] = []
+    roots = [Path(p) for p in args.paths if Path(p).exists()]
+    warnings += [f"{p}: no such file or directory" for p in args.paths if not Path(p).exists()]
+    ws, _ = loader.load(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE, int(args.max_file_size_mb * 1e6),
+                        0.8, warnings.append, key=str)
     for w in warnings:
         print(f"paperls: {w}", file=sys.stderr)
-    ws = Workspace()
-    roots = [Path(p) for p in args.paths]
-    for doc, parsed in items:
-        rel = _relative(Path(doc), roots)
-        for a in parsed.abstracts:
+    for doc, d in ws.index.docs.items():
+        rel = display_name(Path(doc), roots)
+        for a in d.parsed.abstracts:
             phrases = [p.text for p in ws.topics(doc, a, args.top)]
             if args.format == "jsonl":
                 sys.stdout.write(json.dumps({"file": rel, "line": a.line + 1,
@@ -213,16 +185,6 @@ def cmd_topics(args: argparse.Namespace) -> int:
             else:
                 sys.stdout.write(f"{rel}:{a.line + 1}: {'; '.join(phrases)}\n")
     return 0
-
-
-def _relative(p: Path, roots: list[Path]) -> str:
-    for r in roots:
-        if r.is_dir():
-            try:
-                return p.relative_to(r).as_posix()
-            except ValueError:
-                continue
-    return p.name
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -57,6 +57,18 @@ async def wait_for_diagnostics(client: LanguageClient, uris: list[str], timeout:
     await asyncio.wait_for(pull() if pulls(client) else push(), timeout)
 
 
+def accept_view_refreshes(client: LanguageClient) -> None:
+    """Answer code-lens, inlay-hint and semantic-token refresh requests as editors do, and
+    keep them in ``client.view_refreshes`` for the tests to see."""
+    client.view_refreshes = []
+    for method in (types.WORKSPACE_CODE_LENS_REFRESH, types.WORKSPACE_INLAY_HINT_REFRESH,
+                   types.WORKSPACE_SEMANTIC_TOKENS_REFRESH):
+        def view_refresh(params, method=method) -> None:
+            client.view_refreshes.append(method)
+
+        client.feature(method)(view_refresh)
+
+
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=CLIENTS)
 async def client(lsp_client: LanguageClient, request, workspace: Path):
     lsp_client.refreshed = asyncio.Event()
@@ -68,6 +80,8 @@ async def client(lsp_client: LanguageClient, request, workspace: Path):
 
     # pytest-lsp already registers a handler for this request: wrap it rather than add one.
     lsp_client.protocol.fm.features[types.WORKSPACE_DIAGNOSTIC_REFRESH] = refresh
+
+    accept_view_refreshes(lsp_client)
 
     @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
     def register(params: types.RegistrationParams) -> None:  # editors accept watcher sign-ups

@@ -8,7 +8,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from conftest import TONY_A, TONY_B, example_text
-from e2e.conftest import SERVER, uri, wait_for_diagnostics
+from e2e.conftest import SERVER, accept_view_refreshes, uri, wait_for_diagnostics
 
 
 async def test_new_file_on_disk_is_picked_up_through_watched_files(client, ws_uri, workspace):
@@ -110,6 +110,7 @@ async def pull_client(lsp_client: LanguageClient, workspace):
     """VS Code's capabilities plus pull diagnostics with refresh (as newer VS Code has)."""
     import asyncio
 
+    accept_view_refreshes(lsp_client)
     caps = client_capabilities("visual-studio-code")
     caps.text_document.diagnostic = types.DiagnosticClientCapabilities(
         related_document_support=True)

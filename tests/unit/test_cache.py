@@ -1,7 +1,7 @@
 """The on-disk index cache: a warm start gives the same findings, and is never trusted blindly."""
 
-from paperls.lsp import loader
-from paperls.lsp.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+from paperls.host import loader
+from paperls.host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
 
 
 def load(root, cache_dir, warnings=None):

@@ -40,12 +40,16 @@ def test_a_copy_inside_one_list_and_a_near_copy_in_another():
 def test_set_document_finds_new_copies_and_reports_affected_lists():
     ix = Index()
     ix.bulk_load([("a", parse(A))])
-    affected = ix.set_document("b", parse(B))
-    assert affected == {"a", "b"}
+    change = ix.set_document("b", parse(B))
+    assert change.affected == {"a", "b"}
+    assert change.died == ()
     assert [f.line for f in ix.findings("a")] == [1, 7, 10]
     # Removing list B clears A's findings, and A is reported as affected.
-    assert ix.remove_document("b") == {"a"}
+    change = ix.remove_document("b")
+    assert change.affected == {"a"}
+    assert change.died  # B's own texts died with it
     assert ix.findings("a") == []
+    assert ix.abstract_count == len(ix.docs["a"].tids)
 
 
 def test_short_boilerplate_does_not_match_longer_abstracts():

@@ -61,6 +61,10 @@ def test_any_edit_sequence_equals_a_fresh_index(steps):
     fresh = Index()
     fresh.bulk_load([(n, parse(t)) for n, t in final.items()])
     assert _findings(ix) == _findings(fresh)
+    # The running counters agree with a count from scratch.
+    assert ix.abstract_count == fresh.abstract_count == sum(len(d.tids) for d in fresh.docs.values())
+    assert ix.count_with_copies() == fresh.count_with_copies()
+    assert ix.revision >= len(steps)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

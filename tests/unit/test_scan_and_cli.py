@@ -7,8 +7,8 @@ import sys
 
 from conftest import TONY_A, TONY_B
 from paperls.cli import main
-from paperls.lsp import scan
-from paperls.lsp.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+from paperls.host import scan
+from paperls.host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
 
 
 def found(root):

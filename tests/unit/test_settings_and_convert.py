@@ -4,8 +4,8 @@ import pytest
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
+from paperls.host.settings import Settings, from_client
 from paperls.lsp import convert
-from paperls.lsp.settings import Settings, from_client
 
 
 def test_nested_and_dotted_settings():
@@ -61,7 +61,7 @@ def test_settings_mirror_the_vscode_extension_key_for_key():
     from dataclasses import fields
     from pathlib import Path
 
-    from paperls.lsp.settings import KEYS
+    from paperls.host.settings import KEYS
 
     pkg = json.loads((Path(__file__).parents[2] / "client-vscode" / "package.json").read_text())
     props = pkg["contributes"]["configuration"]["properties"]

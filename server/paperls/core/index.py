@@ -92,13 +92,26 @@ class _Text:
 class Document:
     parsed: ParsedList
     tids: list[int]  # aligned with parsed.abstracts
+    by_line: dict[int, int] = field(default_factory=dict)  # line -> text id: O(1) lookups
+
+    def __post_init__(self) -> None:
+        self.by_line = {a.line: t for a, t in zip(self.parsed.abstracts, self.tids, strict=True)}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one change of the index did: the documents whose findings may differ, and the
+    text ids that died (their topics and catalogue entries must go with them)."""
+
+    affected: frozenset[str]
+    died: tuple[int, ...]
 
 
 class Index:
     """The one owner of index state. Not thread-safe: mutate from one thread at a time."""
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
-        self.threshold = threshold
+        self._threshold = threshold
         self.docs: dict[str, Document] = {}
         self._texts: list[_Text | None] = []
         self._by_key: dict[int, int] = {}  # hash of the normalised text -> text id
@@ -107,9 +120,14 @@ class Index:
         self._static_keys = np.zeros(0, dtype=np.uint64)
         self._static_tids = np.zeros(0, dtype=np.int64)
         self._overlay: dict[int, list[int]] = {}
-        # Texts born and died since the owner last drained them (the topic catalogue follows).
-        self.born: list[tuple[int, str]] = []  # (text id, normalised text)
-        self.died: list[int] = []
+        # Scratch of one change: texts born (with their normalised form) and died in it.
+        self._born: list[tuple[int, str | None]] = []
+        self._died: list[int] = []
+        self.revision = 0
+        """Bumped at the start of every change: a reader off the event loop that sees the
+        same revision before and after its read saw one consistent state."""
+        self._abstracts = 0  # running count, for the status request
+        self._with_copies: tuple[tuple[int, float], int] | None = None  # (revision, threshold)
         self._orphans: list[int] = []
         # Pairs of text keys a user marked "not a duplicate": a mark lapses by itself when
         # either text changes, since its key changes with it.
@@ -118,20 +136,24 @@ class Index:
     # ----- queries -------------------------------------------------------------------------
 
     @property
+    def threshold(self) -> float:
+        return self._threshold
+
+    @threshold.setter
+    def threshold(self, value: float) -> None:
+        self.revision += 1
+        self._threshold = value
+
+    @property
     def abstract_count(self) -> int:
-        return sum(len(d.tids) for d in self.docs.values())
+        return self._abstracts
 
     def document(self, doc: str) -> Document | None:
         return self.docs.get(doc)
 
     def text_id(self, doc: str, line: int) -> int | None:
         d = self.docs.get(doc)
-        if d is None:
-            return None
-        for a, tid in zip(d.parsed.abstracts, d.tids, strict=True):
-            if a.line == line:
-                return tid
-        return None
+        return d.by_line.get(line) if d is not None else None
 
     def copies(self, doc: str, line: int) -> list[Copy]:
         """Every other copy of the abstract on ``line`` of ``doc``: exact first, then near."""
@@ -197,6 +219,7 @@ class Index:
 
     def set_marks(self, pairs: set[tuple[int, int]]) -> set[str]:
         """Replace the "not a duplicate" marks; returns the documents whose findings change."""
+        self.revision += 1
         changed = pairs ^ self.not_duplicates
         self.not_duplicates = {(min(a, b), max(a, b)) for a, b in pairs}
         keys = {k for pair in changed for k in pair}
@@ -212,7 +235,11 @@ class Index:
         return min(t.where) if t and t.where else None
 
     def count_with_copies(self) -> int:
-        """How many abstracts have another copy (exact or near) somewhere in the workspace."""
+        """How many abstracts have another copy (exact or near) somewhere in the workspace;
+        computed once per revision (clients ask after every diagnostics change)."""
+        stamp = (self.revision, self.threshold)
+        if self._with_copies is not None and self._with_copies[0] == stamp:
+            return self._with_copies[1]
         n = 0
         for tid, t in enumerate(self._texts):
             if t is None:
@@ -222,6 +249,7 @@ class Index:
                     and not self.marked(t.key, self._texts[o].key)  # type: ignore[union-attr]
                     for o, v in self._pairs.get(tid, {}).items()):
                 n += len(t.where)
+        self._with_copies = (stamp, n)
         return n
 
     def near_pairs(self) -> list[tuple[int, int, Verdict]]:
@@ -231,12 +259,18 @@ class Index:
 
     # ----- changes -------------------------------------------------------------------------
 
-    def set_document(self, doc: str, parsed: ParsedList) -> set[str]:
-        """Index (or re-index) one document. Returns every document whose findings may change.
+    def _change(self, affected: set[str]) -> Change:
+        died, self._died = tuple(self._died), []
+        return Change(frozenset(affected), died)
+
+    def set_document(self, doc: str, parsed: ParsedList) -> Change:
+        """Index (or re-index) one document; the change says every document whose findings may
+        change.
 
         Texts the new version still has keep their ids (and their matches and topics): only
         texts that are new to the workspace are sketched and matched.
         """
+        self.revision += 1
         prev = self.docs.get(doc)
         # An unchanged line keeps its text id without being normalised again: an edit costs
         # what it changes, not the size of the list.
@@ -247,7 +281,7 @@ class Index:
         self._detach(doc, kill=False, collect=False)
         old = self._orphans
         self._orphans = []
-        start = len(self.born)
+        start = len(self._born)
         self._attach(doc, parsed, reuse=same)
         d = self.docs[doc]
         after = {(a.line, t) for a, t in zip(d.parsed.abstracts, d.tids, strict=True)}
@@ -260,23 +294,26 @@ class Index:
             text = self._texts[tid]
             if text is not None and not text.where:
                 self._kill(tid)
-        fresh = [(t, n) for t, n in self.born[start:] if self._texts[t] is not None]
+        fresh = [(t, n) for t, n in self._born[start:] if self._texts[t] is not None]
         if fresh:
             tids = [t for t, _ in fresh]
             self._set_bands(tids, _keys([n for _, n in fresh]))  # type: ignore[misc]
             self._match_new(tids)
             for tid in tids:
                 affected |= self._docs_touching(tid)
-        return affected
+        del self._born[start:]
+        return self._change(affected)
 
-    def remove_document(self, doc: str) -> set[str]:
+    def remove_document(self, doc: str) -> Change:
+        """Forget a document; the change's ``affected`` are the other documents touched."""
+        self.revision += 1
         affected = self._detach(doc)
         affected.discard(doc)
-        return affected
+        return self._change(affected)
 
     def bulk_load(self, items: Iterable[tuple[str, ParsedList]],
                   known: dict[str, list[Sketched]] | None = None,
-                  verdicts: dict[tuple[int, int], Verdict] | None = None) -> None:
+                  verdicts: dict[tuple[int, int], Verdict] | None = None) -> Change:
         """Index many documents at once (the initial scan): vectorised sketches and banding.
 
         ``known`` gives cached sketches of documents (aligned with their abstracts), which are
@@ -284,8 +321,9 @@ class Index:
         Sketching (NumPy, which releases the GIL) runs on two worker threads while this thread
         normalises the next documents.
         """
+        self.revision += 1
         known = known or {}
-        start = len(self.born)
+        start = len(self._born)
         jobs = []
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="paperls-sketch") as pool:
             sent = start
@@ -293,26 +331,27 @@ class Index:
                 if doc in self.docs:
                     self._detach(doc)
                 self._attach(doc, parsed, known.get(doc))
-                if len(self.born) - sent >= _BATCH:
-                    batch = [(t, n) for t, n in self.born[sent:] if n is not None]
-                    sent = len(self.born)
+                if len(self._born) - sent >= _BATCH:
+                    batch = [(t, n) for t, n in self._born[sent:] if n is not None]
+                    sent = len(self._born)
                     jobs.append((batch, pool.submit(_keys, [n for _, n in batch])))
-            batch = [(t, n) for t, n in self.born[sent:] if n is not None]
+            batch = [(t, n) for t, n in self._born[sent:] if n is not None]
             if batch:
                 jobs.append((batch, pool.submit(_keys, [n for _, n in batch])))
             for batch, job in jobs:
                 self._set_bands([t for t, _ in batch], job.result())
             del jobs, batch
         # The normalised texts were only needed for sketching: drop them now (100+ MB at scale).
-        tids = [t for t, _ in self.born[start:] if self._texts[t] is not None]
-        del self.born[start:]
+        tids = [t for t, _ in self._born[start:] if self._texts[t] is not None]
+        del self._born[start:]
         if not tids:
-            return
+            return self._change(set())
         rows = np.frombuffer(b"".join(self._texts[t].bands for t in tids),  # type: ignore[union-attr,misc]
                              dtype="<u8").reshape(len(tids), -1)
         new = np.asarray(tids, dtype=np.int64)
         self._add_static(new, rows)
         self._confirm(self._bulk_candidates(), verdicts)
+        return self._change(set())  # a bulk load is published whole by its caller
 
     def export(self, doc: str) -> list[Sketched]:
         """Cacheable sketches of a document's abstracts, in order."""
@@ -357,6 +396,7 @@ class Index:
         d = self.docs.pop(doc, None)
         if d is None:
             return set()
+        self._abstracts -= len(d.tids)
         affected: set[str] = set()
         for a, tid in zip(d.parsed.abstracts, d.tids, strict=True):
             text = self._texts[tid]
@@ -377,7 +417,7 @@ class Index:
         assert text is not None
         del self._by_key[text.key]
         self._texts[tid] = None
-        self.died.append(tid)
+        self._died.append(tid)
         if text.bands is not None:  # drop it from the overlay, or typing would grow it forever
             for key in np.frombuffer(text.bands, dtype="<u8").tolist():
                 hits = self._overlay.get(key)
@@ -412,10 +452,11 @@ class Index:
                 tid = len(self._texts)
                 self._texts.append(_Text(a, key, known[i].bands if known is not None else None))
                 self._by_key[key] = tid
-                self.born.append((tid, norm))
+                self._born.append((tid, norm))
             self._texts[tid].where.add((doc, a.line))  # type: ignore[union-attr]
             tids.append(tid)
         self.docs[doc] = Document(parsed, tids)
+        self._abstracts += len(tids)
 
     def _set_bands(self, tids: list[int], keys: np.ndarray) -> None:
         for tid, row in zip(tids, keys, strict=True):

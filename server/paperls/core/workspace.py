@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Iterable
 
 from .catalog import MEMBERS_CAP, Catalog
-from .index import Index
+from .index import Change, Index
 from .parse import Abstract, ParsedList
 from .similarity import DEFAULT_THRESHOLD
 from .summary import Summary, summarize
@@ -45,41 +45,55 @@ class Workspace:
         self.labels: dict[int, str] = {}  # tid -> its three best phrases (workspace symbols)
         self.search: dict[int, str] = {}  # tid -> all its catalogue phrases (what a query meets)
         self.namer: Callable[[str], str] = namer or (lambda d: d)
+        self._top: dict[int, dict[int, list[Phrase]]] = {}  # tid -> {top: phrases} (hover...)
+        self._topic_revision = 0
+
+    @property
+    def revision(self) -> tuple[int, int]:
+        """Changes with every change of the index or the topic catalogue."""
+        return self.index.revision, self._topic_revision
 
     # ----- changes -------------------------------------------------------------------------
 
     def set_document(self, doc: str, parsed: ParsedList) -> set[str]:
-        affected = self.index.set_document(doc, parsed)
-        self._drain()
-        return affected
+        """Index one document; returns the documents whose findings may change."""
+        return self._follow(self.index.set_document(doc, parsed))
 
     def remove_document(self, doc: str) -> set[str]:
-        affected = self.index.remove_document(doc)
-        self._drain()
-        return affected
+        return self._follow(self.index.remove_document(doc))
 
     def bulk_load(self, items: Iterable[tuple[str, ParsedList]], known=None,
                   verdicts=None) -> None:
-        self.index.bulk_load(items, known, verdicts)
-        self._drain()
+        self._follow(self.index.bulk_load(items, known, verdicts))
 
     def set_threshold(self, threshold: float) -> None:
         self.index.threshold = threshold
 
-    def _drain(self) -> None:
-        self.index.born.clear()
-        for tid in self.index.died:
+    def _follow(self, change: Change) -> set[str]:
+        """Drop what the change's dead texts had in the topic tables."""
+        if change.died:
+            self._topic_revision += 1
+        for tid in change.died:
             for key, form in self._topics.pop(tid, ()):
                 self.catalog.remove(key, form, tid)
             self.labels.pop(tid, None)
             self.search.pop(tid, None)
-        self.index.died.clear()
+            self._top.pop(tid, None)
+        return set(change.affected)
 
     # ----- topics --------------------------------------------------------------------------
 
     def topics(self, doc: str, abstract: Abstract, top: int = 10) -> list[Phrase]:
-        """The abstract's key phrases, best first, none inside another (hover, outline)."""
-        return extract(abstract.text, top)
+        """The abstract's key phrases, best first, none inside another (hover, outline,
+        tokens, inlay hints): extracted once per text and ``top``, kept while the text lives."""
+        tid = self.index.text_id(doc, abstract.line)
+        if tid is None:
+            return extract(abstract.text, top)
+        mine = self._top.setdefault(tid, {})
+        got = mine.get(top)
+        if got is None:
+            got = mine[top] = extract(abstract.text, top)
+        return got
 
     def _topics_of(self, tid: int, text: str) -> tuple[tuple[str, str], ...]:
         got = self._topics.get(tid)
@@ -105,13 +119,32 @@ class Workspace:
         self.search[tid] = " · ".join(form for _, form in got)
         return got
 
-    def add_topics(self, items: list[tuple[str, Abstract]],
-                   topics: list[tuple[Phrase, ...]]) -> None:
-        """Record topics extracted elsewhere (a worker) for texts that are still indexed."""
-        for (doc, a), phrases in zip(items, topics, strict=True):
-            tid = self.index.text_id(doc, a.line)
-            if tid is not None and tid not in self._topics:
+    def add_topics(self, tids: list[int], topics: list[tuple[Phrase, ...]]) -> None:
+        """Record topics extracted elsewhere (a worker), keyed by text id: a text that died
+        meanwhile is skipped, and since ids are never reused, phrases can never land on
+        another abstract, however the lines moved."""
+        self._topic_revision += 1
+        for tid, phrases in zip(tids, topics, strict=True):
+            if self.index.alive(tid) and tid not in self._topics:
                 self._record(tid, phrases)
+
+    def missing_texts(self, docs: Iterable[str] | None = None) -> list[tuple[int, str]]:
+        """(text id, text) of every indexed text of ``docs`` (or all) without topics yet."""
+        out = []
+        for doc, a in self.missing_topics(docs):
+            tid = self.index.text_id(doc, a.line)
+            if tid is not None:
+                out.append((tid, a.text))
+        return out
+
+    def ensure_topics(self, doc: str, line: int) -> None:
+        """Extract the topics of the abstract on ``line`` now if they are missing (so that a
+        read-only query, such as ``related``, finds them)."""
+        d = self.index.document(doc)
+        a = d.parsed.abstract_at(line) if d else None
+        tid = self.index.text_id(doc, line)
+        if a is not None and tid is not None:
+            self._topics_of(tid, a.text)
 
     def related(self, doc: str, line: int, limit: int = 20) -> list[tuple[int, float]]:
         """Texts that share the most specific topics with this abstract, best first, with a
@@ -156,6 +189,7 @@ class Workspace:
     def fill_topics(self, items: Iterable[tuple[str, Abstract]] | None = None) -> int:
         """Extract topics for the given (or all missing) abstracts; returns how many."""
         n = 0
+        self._topic_revision += 1
         for doc, a in items if items is not None else self.missing_topics():
             tid = self.index.text_id(doc, a.line)
             if tid is not None and tid not in self._topics:

@@ -30,7 +30,7 @@ class CompletionResult:
     start: int  # column where the replaced text starts (cursor is the end)
     detail: str
     documentation: str
-    sort_text: str
+    rank: int  # 0 best: the order the user should see the items in
     kind: str  # "topic" or "prefix"
 
 
@@ -57,7 +57,7 @@ def complete(ws: Workspace, doc: str, line_text: str, line: int, col: int,
             and not line_text.startswith(PREFIX):
         out.append(CompletionResult(PREFIX, PREFIX, 0, "start an abstract",
                                     "Each abstract is one line that starts with `Abstract:`.",
-                                    "0000", "prefix"))
+                                    0, "prefix"))
         if not before:
             return out
     offers: dict[str, tuple[tuple, Topic, int]] = {}
@@ -84,7 +84,7 @@ def complete(ws: Workspace, doc: str, line_text: str, line: int, col: int,
         detail = f"topic · in {topic.abstracts} abstract{'s' if topic.abstracts != 1 else ''}"
         docs = _snippet(ws, topic) if i < 20 else f"**{topic.text}**"
         out.append(CompletionResult(topic.text, topic.text, start, detail, docs,
-                                    f"{i + 1:04d}", "topic"))
+                                    i + 1, "topic"))
     return out
 
 

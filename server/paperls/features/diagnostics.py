@@ -9,27 +9,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..core.codes import (  # noqa: F401  (re-exported: the codes belong to the findings)
+    DEFAULT_SEVERITY,
+    DUPLICATE_ACROSS_LISTS,
+    DUPLICATE_CODES,
+    DUPLICATE_IN_LIST,
+    FORMAT_CODES,
+    NEAR_DUPLICATE_ACROSS_LISTS,
+    NEAR_DUPLICATE_IN_LIST,
+    SEVERITIES,
+)
 from ..core.index import Copy, Finding
-from ..core.parse import ProblemCode
 from ..core.workspace import Workspace
 
-DUPLICATE_IN_LIST = "duplicate-in-list"
-NEAR_DUPLICATE_IN_LIST = "near-duplicate-in-list"
-DUPLICATE_ACROSS_LISTS = "duplicate-across-lists"
-NEAR_DUPLICATE_ACROSS_LISTS = "near-duplicate-across-lists"
-DUPLICATE_CODES = (DUPLICATE_IN_LIST, NEAR_DUPLICATE_IN_LIST, DUPLICATE_ACROSS_LISTS,
-                   NEAR_DUPLICATE_ACROSS_LISTS)
-FORMAT_CODES = tuple(c.value for c in ProblemCode)
-
-SEVERITIES = ("error", "warning", "information", "hint", "off")
-# A copy inside one list is a curator's mistake; the same paper in two lists is worth knowing.
-DEFAULT_SEVERITY: dict[str, str] = {
-    DUPLICATE_IN_LIST: "warning",
-    NEAR_DUPLICATE_IN_LIST: "warning",
-    DUPLICATE_ACROSS_LISTS: "information",
-    NEAR_DUPLICATE_ACROSS_LISTS: "information",
-    "format": "warning",
-}
 _HEADLINE = {
     DUPLICATE_IN_LIST: "Duplicate abstract in this list",
     NEAR_DUPLICATE_IN_LIST: "Near-duplicate abstract in this list",

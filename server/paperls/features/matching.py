@@ -42,3 +42,10 @@ def references(ws: Workspace, doc: str, line: int, include_declaration: bool) ->
         if me is not None:
             return [me, *others]
     return others
+
+
+def title_of(ws: Workspace, t: Target) -> str:
+    """A title-like line of the paper at a target (its three best topics)."""
+    d = ws.index.document(t.doc)
+    a = d.parsed.abstract_at(t.line) if d else None
+    return " · ".join(p.text for p in ws.topics(t.doc, a, 3)) if a else ""

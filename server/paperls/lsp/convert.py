@@ -83,3 +83,55 @@ def diagnostic(d: Diagnostic, lines: Sequence[str], codec: PositionCodec, uri_of
 
 def location(t: Target, lines: Sequence[str], codec: PositionCodec, uri_of) -> types.Location:
     return types.Location(uri_of(t.doc), range_to_client(lines, t.line, t.start, t.end, codec))
+
+
+# The semantic-token legend, by the roles ``features.tokens`` gives (HEADER, PREFIX, TOPIC,
+# NUMBER, LATEX): the role is the index into this list.
+TOKEN_TYPES = ["namespace", "keyword", "type", "number", "macro"]
+
+ACTION_KINDS = {"quickfix": types.CodeActionKind.QuickFix, "source": types.CodeActionKind.Source}
+
+
+def sort_text(rank: int) -> str:
+    """A completion item's rank as text that sorts the same way (editors sort by string)."""
+    return f"{rank:04d}"
+
+
+def semantic_data(items, lines: Sequence[str], codec: PositionCodec) -> list[int]:
+    """(line, start, length, role) in code points -> the protocol's relative integer stream."""
+    data: list[int] = []
+    prev_line = prev_col = 0
+    for line, start, length, kind in items:
+        text = lines[line]
+        col = codec.client_num_units(text[:start])
+        units = codec.client_num_units(text[start:start + length])
+        data += [line - prev_line, col - (prev_col if line == prev_line else 0), units, kind, 0]
+        prev_line, prev_col = line, col
+    return data
+
+
+def document_symbol(sym, lines: Sequence[str], codec: PositionCodec) -> types.DocumentSymbol:
+    """An outline entry (``features.outline.Symbol``) and its children."""
+    rng = range_to_client(lines, sym.line, sym.start, sym.end, codec)
+    return types.DocumentSymbol(
+        name=sym.name or "(untitled)", detail=sym.detail,
+        kind=types.SymbolKind.Namespace if sym.children else types.SymbolKind.String,
+        range=rng, selection_range=rng,
+        children=[document_symbol(c, lines, codec) for c in sym.children] or None)
+
+
+def completion_item(r, lines: Sequence[str], line: int, col: int,
+                    codec: PositionCodec) -> types.CompletionItem:
+    """A completion result (``features.completion.CompletionResult``) replacing the typed text
+    from ``r.start`` to the cursor."""
+    text = lines[line] if line < len(lines) else ""
+    return types.CompletionItem(
+        label=r.label,
+        kind=types.CompletionItemKind.Keyword if r.kind == "prefix"
+        else types.CompletionItemKind.Text,
+        detail=r.detail,
+        documentation=types.MarkupContent(types.MarkupKind.Markdown, r.documentation),
+        sort_text=sort_text(r.rank),
+        filter_text=text[r.start:col] if r.kind == "topic" else r.label,
+        text_edit=types.TextEdit(range=range_to_client(lines, line, r.start, col, codec),
+                                 new_text=r.insert_text))

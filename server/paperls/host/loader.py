@@ -9,13 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pygls.uris import from_fs_path
-
-from ..core.marks import FILE_NAME, parse_marks
 from ..core.parse import ParsedList, parse
 from ..core.workspace import Workspace
 from . import scan
 from .cache import Entry, IndexCache
+from .marks import read_marks
 
 
 @dataclass(slots=True)
@@ -35,24 +33,13 @@ def with_problem(r: scan.Read) -> ParsedList:
     return parsed
 
 
-def read_marks(roots: list[Path]) -> set[tuple[int, int]]:
-    """The "not a duplicate" marks of every root (``.paperls-marks`` at its top)."""
-    pairs: set[tuple[int, int]] = set()
-    for root in roots:
-        try:
-            pairs |= parse_marks((root / FILE_NAME).read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            continue
-    return pairs
-
-
 def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: int,
          threshold: float, warn: Callable[[str], None], *, cache_dir: Path | None = None,
          key: Callable[[Path], str] | None = None, namer: Callable[[str], str] | None = None,
          progress: Callable[[int, int], None] | None = None) -> tuple[Workspace, LoadStats]:
-    """Index every abstract list under ``roots``. Documents are keyed by ``key(path)`` (file
-    URIs by default)."""
-    key = key or (lambda p: from_fs_path(str(p)) or str(p))
+    """Index every abstract list under ``roots`` (folders or files). Documents are keyed by
+    ``key(path)`` (the path as a string by default; the server passes its URI canonicaliser)."""
+    key = key or str
     started = time.perf_counter()
     stats = LoadStats()
     cache = IndexCache(cache_dir, roots) if cache_dir is not None else None
@@ -63,6 +50,8 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
     meta: dict[str, tuple[str, scan.Read]] = {}
     for path, r in scan.find_lists(roots, include, exclude, max_bytes, warn):
         doc = key(path)
+        if doc in meta:
+            continue  # named twice (a folder and a file in it, or a link to a listed file)
         parsed = with_problem(r)
         items.append((doc, parsed))
         meta[doc] = (str(path), r)

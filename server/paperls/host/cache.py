@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,10 +95,16 @@ class IndexCache:
             return {}, {}
 
     def save(self, entries: dict[str, Entry], verdicts: dict[tuple[int, int], Verdict]) -> None:
-        tmp = self.path.with_suffix(".tmp")
+        """Write the whole cache through a temporary file of its own and an atomic rename:
+        several writers (a server and a ``paperls check`` on the same folders, or two index
+        runs) each publish a complete cache, and the last rename wins."""
+        tmp: Path | None = None
         try:
-            tmp.unlink(missing_ok=True)
-            tmp.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=self.path.stem + ".", suffix=".tmp",
+                                        dir=self.path.parent)
+            os.close(fd)
+            tmp = Path(name)
             with sqlite3.connect(tmp) as db:
                 db.executescript(
                     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
@@ -118,7 +125,8 @@ class IndexCache:
             os.replace(tmp, self.path)  # readers see the old cache or the new one, never half
         except (sqlite3.Error, OSError) as err:
             log.warning("could not write the index cache %s: %s", self.path, err)
-            tmp.unlink(missing_ok=True)
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
 
     def clear(self) -> None:
         try:

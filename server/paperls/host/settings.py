@@ -11,8 +11,8 @@ import logging
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from ..core.codes import DEFAULT_SEVERITY, SEVERITIES
 from ..core.similarity import DEFAULT_THRESHOLD
-from ..features.diagnostics import DEFAULT_SEVERITY, SEVERITIES
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,24 @@
+"""The stable codes of every finding and their default severities: what a setting, a
+``paperls.toml``, the command line and the editor all name findings by."""
+
+from __future__ import annotations
+
+from .parse import ProblemCode
+
+DUPLICATE_IN_LIST = "duplicate-in-list"
+NEAR_DUPLICATE_IN_LIST = "near-duplicate-in-list"
+DUPLICATE_ACROSS_LISTS = "duplicate-across-lists"
+NEAR_DUPLICATE_ACROSS_LISTS = "near-duplicate-across-lists"
+DUPLICATE_CODES = (DUPLICATE_IN_LIST, NEAR_DUPLICATE_IN_LIST, DUPLICATE_ACROSS_LISTS,
+                   NEAR_DUPLICATE_ACROSS_LISTS)
+FORMAT_CODES = tuple(c.value for c in ProblemCode)
+
+SEVERITIES = ("error", "warning", "information", "hint", "off")
+# A copy inside one list is a curator's mistake; the same paper in two lists is worth knowing.
+DEFAULT_SEVERITY: dict[str, str] = {
+    DUPLICATE_IN_LIST: "warning",
+    NEAR_DUPLICATE_IN_LIST: "warning",
+    DUPLICATE_ACROSS_LISTS: "information",
+    NEAR_DUPLICATE_ACROSS_LISTS: "information",
+    "format": "warning",
+}

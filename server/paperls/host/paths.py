@@ -1,0 +1,22 @@
+"""How a list's path is shown to a user: relative to the workspace root that holds it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def display_name(path: Path, roots: list[Path]) -> str:
+    """``path`` relative to the first root (as given, or as resolved) that holds it, else its
+    name. Roots reached through a symlink are matched both ways, so a list shows the same
+    name whichever form of its path the caller holds."""
+    for root in roots:
+        if root.is_file():
+            if path == root or path.resolve() == root.resolve():
+                return root.name
+            continue
+        for base in (root, root.resolve()):
+            try:
+                return path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+    return path.name

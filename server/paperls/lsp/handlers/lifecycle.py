@@ -1,0 +1,123 @@
+"""Lifecycle: initialize, settings, workspace folders, re-index, status and shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from ...core.marks import FILE_NAME as MARKS_FILE
+from ...host.settings import PROJECT_FILE, from_client, read_project, with_project
+from .. import indexing, publishing
+from ..state import ClientCaps, PaperServer
+
+
+def _roots(params: types.InitializeParams) -> list[Path]:
+    uris = [f.uri for f in params.workspace_folders or []] or \
+        ([params.root_uri] if params.root_uri else [])
+    paths = [to_fs_path(u) for u in uris]
+    if not uris and params.root_path:
+        paths = [params.root_path]
+    return [Path(p) for p in paths if p and Path(p).is_dir()]
+
+
+def set_roots(ls: PaperServer, roots: list[Path]) -> None:
+    ls.roots = roots
+    ls.real_roots = [r.resolve() for r in roots]
+
+
+def apply_settings(ls: PaperServer, raw) -> None:
+    """Settings from the client, with each root's ``paperls.toml`` on top; republish, since
+    severities or the threshold may have changed."""
+    ls.client_settings = raw
+    project, problems = read_project(ls.roots)
+    settings, more = from_client(with_project(raw, project))
+    for p in problems + more:
+        ls.warn(p)
+    ls.settings = settings
+    ls.model.set_threshold(settings.near_threshold)
+    publishing.publish_all(ls)
+
+
+async def reindex(ls: PaperServer) -> None:
+    """Scan the workspace (again) and publish what the new model says."""
+    affected = await indexing.scan(ls)
+    if affected is not None:
+        publishing.publish(ls, affected)
+        publishing.refresh_views(ls)
+
+
+def initialize(ls: PaperServer, params: types.InitializeParams) -> None:
+    set_roots(ls, _roots(params))
+    ls.caps = ClientCaps.decode(params.capabilities)
+    apply_settings(ls, params.initialization_options)
+
+
+async def initialized(ls: PaperServer, params: types.InitializedParams) -> None:
+    if ls.caps.configuration:
+        ls.run_task(pull_configuration(ls), "configuration")
+    if ls.caps.watch_files:
+        ls.run_task(register_watchers(ls), "file watcher registration")
+    if ls.roots:
+        ls.run_task(reindex(ls), "initial index")
+    ls.run_task(indexing.topic_worker(ls), "topic worker start")
+
+
+async def register_watchers(ls: PaperServer) -> None:
+    globs = [*ls.settings.include, f"**/{MARKS_FILE}", f"**/{PROJECT_FILE}"]
+    options = types.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[types.FileSystemWatcher(glob_pattern=g) for g in globs])
+    try:
+        await ls.client_register_capability_async(types.RegistrationParams(registrations=[
+            types.Registration(id=str(uuid.uuid4()), register_options=options,
+                               method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES)]))
+    except Exception as err:  # the client said it could and then refused: carry on unwatched
+        ls.warn(f"the client refused file watching ({err}); changes on disk are seen on save "
+                "or when a file is opened")
+
+
+async def pull_configuration(ls: PaperServer) -> None:
+    try:
+        got = await asyncio.wait_for(ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section="paperls")])), 10)
+    except Exception as err:
+        ls.warn(f"could not read the client's settings: {err!r}")
+        return
+    if got and got[0] is not None:
+        apply_settings(ls, {"paperls": got[0]})
+
+
+def did_change_configuration(ls: PaperServer, params: types.DidChangeConfigurationParams) -> None:
+    if ls.caps.configuration:
+        ls.run_task(pull_configuration(ls), "configuration")
+    elif isinstance(params.settings, dict):
+        apply_settings(ls, params.settings)
+
+
+def did_change_workspace_folders(ls: PaperServer,
+                                 params: types.DidChangeWorkspaceFoldersParams) -> None:
+    gone = {to_fs_path(f.uri) for f in params.event.removed}
+    roots = [r for r in ls.roots if str(r) not in gone]
+    added = [Path(p) for p in (to_fs_path(f.uri) for f in params.event.added) if p]
+    set_roots(ls, roots + [p for p in added if p.is_dir() and p not in roots])
+    apply_settings(ls, ls.client_settings)
+    ls.run_task(reindex(ls), "re-index after a workspace folder change")
+
+
+def shutdown(ls: PaperServer, params: None) -> None:
+    indexing.stop_topic_worker(ls)
+
+
+async def reindex_command(ls: PaperServer, *args) -> None:
+    """Scan the workspace again from disk (the cache keeps unchanged lists cheap)."""
+    await reindex(ls)
+
+
+def status(ls: PaperServer, params) -> dict:
+    """Counts for a status bar: lists, abstracts, abstracts with copies, whether indexing."""
+    index = ls.model.index
+    return {"indexing": ls.indexing, "lists": len(index.docs),
+            "abstracts": index.abstract_count, "withCopies": index.count_with_copies()}

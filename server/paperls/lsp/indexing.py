@@ -1,0 +1,243 @@
+"""Indexing: the workspace scan, topic extraction in a worker process, and reads off the loop.
+
+Each function returns the documents whose findings changed; the caller publishes them.
+
+Invariants:
+- only the newest scan's model is swapped in; every scan that ends lowers ``ls.scans``, so the
+  "indexing" state ends with the last one, not the first;
+- what happened while a scan ran (a file changed, deleted or closed) is replayed onto its model;
+- topic results are keyed by text id, never by a position that an edit can move.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import gc
+import logging
+import multiprocessing
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types
+
+from ..core import sketch, topics
+from ..core.parse import parse
+from ..core.workspace import Workspace, extract_many
+from ..host import loader, worker
+from ..host.cache import default_directory
+from . import documents
+from .state import PaperServer
+
+log = logging.getLogger("paperls")
+
+TOPIC_CHUNK = 25  # texts per round trip to the worker: applying one blocks the loop ~2 ms
+SMALL_WORKSPACE = 2000  # abstracts whose topics are extracted before the first diagnostics
+INLINE_TOPICS = 20  # texts whose topics an edit extracts at once (typing adds one or two)
+READ_TRIES = 3  # reads off the loop before one on the loop (which cannot be stale)
+
+T = TypeVar("T")
+
+
+def topic_worker(ls: PaperServer) -> asyncio.Future:
+    """The worker process for topic extraction, started once, from a thread.
+
+    A process, so that extraction never competes with requests for the interpreter lock (a
+    thread did: hover p99 went from 8 to 81 ms). Started from a thread and awaited, because
+    spawning blocks whoever submits first. The worker watches its parent and ends with it,
+    however the server ends (``host.worker``).
+    """
+    if ls.topic_pool is None:
+        def start() -> concurrent.futures.Executor:
+            try:
+                pool: concurrent.futures.Executor = concurrent.futures.ProcessPoolExecutor(
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=worker.end_with_parent)
+                pool.submit(sketch.warm_up).result()
+            except (OSError, ValueError, concurrent.futures.process.BrokenProcessPool) as err:
+                log.warning("no worker process for topics (%s); using a thread", err)
+                pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+            sketch.warm_up()  # this process's own tables, off the event loop
+            topics.warm_up()
+            return pool
+
+        ls.topic_pool = asyncio.ensure_future(
+            asyncio.get_running_loop().run_in_executor(None, start))
+    return ls.topic_pool
+
+
+def stop_topic_worker(ls: PaperServer) -> None:
+    pool = ls.topic_pool
+    if pool is not None and pool.done() and pool.exception() is None:
+        pool.result().shutdown(wait=False, cancel_futures=True)
+
+
+async def extract_topics(ls: PaperServer, items: list[tuple[int, str]]) -> None:
+    """Topics of (text id, text) pairs in the worker, recorded by text id as they come back."""
+    model = ls.model
+    loop = asyncio.get_running_loop()
+    pool = await topic_worker(ls)
+    for i in range(0, len(items), TOPIC_CHUNK):
+        chunk = items[i:i + TOPIC_CHUNK]
+        found = await loop.run_in_executor(pool, extract_many, [t for _, t in chunk])
+        if model is not ls.model:
+            return  # a scan replaced the model
+        model.add_topics([tid for tid, _ in chunk], found)
+
+
+def fill_topics_for(ls: PaperServer, uri: str) -> None:
+    """Extract the topics of a document's new texts: a few at once, many in the worker."""
+    missing = ls.model.missing_texts([uri])
+    if len(missing) <= INLINE_TOPICS:
+        ls.model.fill_topics(ls.model.missing_topics([uri]))
+    else:
+        ls.run_task(extract_topics(ls, missing), f"topics of {uri}")
+
+
+async def fill_topics_background(ls: PaperServer) -> None:
+    """Extract topics of every indexed text in the worker process, open documents first."""
+    opened = list(ls.client_uris)
+    todo = ls.model.missing_texts(opened)
+    first = {tid for tid, _ in todo}
+    todo += [x for x in ls.model.missing_texts() if x[0] not in first]
+    started = time.perf_counter()
+    await extract_topics(ls, todo)
+    if todo:
+        ls.log(f"topics of {len(todo)} abstracts in {time.perf_counter() - started:.1f} s")
+
+
+class _Progress:
+    """Work-done progress for one scan, when the client shows it."""
+
+    def __init__(self, ls: PaperServer) -> None:
+        self.ls, self.token = ls, None
+
+    async def begin(self) -> None:
+        if not self.ls.caps.progress:
+            return
+        token = str(uuid.uuid4())
+        try:
+            await asyncio.wait_for(self.ls.work_done_progress.create_async(token), 5)
+            self.ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(
+                title="paperls: indexing abstract lists", cancellable=False, percentage=0))
+            self.token = token
+        except Exception:
+            self.token = None
+
+    def reporter(self) -> Callable[[int, int], None]:
+        loop = asyncio.get_running_loop()
+
+        def report(files: int, abstracts: int) -> None:
+            if self.token is not None:
+                loop.call_soon_threadsafe(self.ls.work_done_progress.report, self.token,
+                                          types.WorkDoneProgressReport(
+                                              message=f"{files} files, {abstracts} abstracts"))
+        return report
+
+    def end(self, message: str) -> None:
+        if self.token is not None:
+            self.ls.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
+            self.token = None
+
+
+def _build(ls: PaperServer, report: Callable[[int, int], None],
+           warnings: list[str]) -> Workspace:
+    """The scan itself, in a worker thread: a fresh model of everything on disk."""
+    settings = ls.settings
+    cache_dir = None
+    if settings.cache_enabled:
+        cache_dir = Path(settings.cache_directory) if settings.cache_directory \
+            else default_directory()
+    fresh, stats = loader.load(
+        ls.roots, settings.include, settings.exclude, int(settings.max_file_size_mb * 1e6),
+        settings.near_threshold, warnings.append, cache_dir=cache_dir, key=documents.path_uri,
+        namer=lambda u: documents.display_name(ls, u), progress=report)
+    if stats.cached_files:
+        warnings.append(f"{stats.cached_files} of {stats.files} lists from the index cache")
+    if fresh.index.abstract_count <= SMALL_WORKSPACE:
+        fresh.fill_topics()  # small: have completion complete from the first keystroke
+    return fresh
+
+
+async def scan(ls: PaperServer) -> set[str] | None:
+    """Scan every root in a worker thread and swap the fresh model in: the documents to
+    publish, or None when a newer scan superseded this one."""
+    ls.scan_generation += 1
+    generation = ls.scan_generation
+    ls.scans += 1
+    if ls.scans == 1:
+        ls.during_scan.clear()  # the scan reads the disk after anything noted before it
+    progress = _Progress(ls)
+    await progress.begin()
+    started = time.perf_counter()
+    warnings: list[str] = []
+    loop = asyncio.get_running_loop()
+    try:
+        fresh = await loop.run_in_executor(None, _build, ls, progress.reporter(), warnings)
+    except BaseException:
+        progress.end("indexing failed")
+        raise
+    finally:
+        ls.scans -= 1
+    for w in warnings:
+        ls.log(w, types.MessageType.Warning if "skipped" in w or "cannot" in w
+               else types.MessageType.Info)
+    if generation != ls.scan_generation:
+        progress.end("superseded by a newer scan")
+        return None
+    old = ls.model
+    fresh.set_threshold(ls.settings.near_threshold)  # settings may have changed meanwhile
+    ls.model = fresh
+    # The editor's text wins over the disk; then what changed on disk while the scan ran.
+    for uri in list(ls.client_uris):
+        text = documents.editor_text(ls, uri)
+        parsed = parse(text) if text is not None else None
+        if parsed is not None and (parsed.is_abstract_list or fresh.index.document(uri)):
+            fresh.set_document(uri, parsed)
+    replayed, ls.during_scan = set(ls.during_scan), set()
+    for uri in sorted(replayed - set(ls.client_uris)):
+        documents.reload_from_disk(ls, uri)
+    documents.reload_marks(ls)
+    elapsed = time.perf_counter() - started
+    msg = (f"indexed {len(fresh.index.docs)} lists, {fresh.index.abstract_count} abstracts "
+           f"in {elapsed:.2f} s")
+    ls.log(msg)
+    affected = set(fresh.index.docs) | set(old.index.docs) | ls.published | replayed
+    del old
+    # Hundreds of thousands of long-lived index objects: keep them out of every later
+    # collection, whose full passes would otherwise stall requests now and then. (No
+    # gc.collect() first: at 100k abstracts it blocks the loop for a few hundred ms.)
+    gc.freeze()
+    progress.end(msg)
+    ls.run_task(fill_topics_background(ls), "topic extraction")
+    return affected
+
+
+def note_during_scan(ls: PaperServer, uri: str) -> None:
+    """Remember a change on disk (or a close) that a running scan may have read too early."""
+    if ls.indexing:
+        ls.during_scan.add(uri)
+
+
+async def read_off_loop(ls: PaperServer, fn: Callable[..., T], *args: Any) -> T:
+    """Run a read-only workspace-wide query in a thread, on the model as it is.
+
+    The loop may change the model meanwhile; a result is used only if the model and its
+    revision are the same before and after the read (else it is dropped and the read runs
+    again). After a few tries it runs on the loop, where no change can interleave.
+    """
+    loop = asyncio.get_running_loop()
+    for _ in range(READ_TRIES):
+        model, revision = ls.model, ls.model.revision
+        try:
+            result = await loop.run_in_executor(None, fn, model, *args)
+        except (RuntimeError, KeyError, IndexError, AttributeError, TypeError):
+            if model is ls.model and model.revision == revision:
+                raise  # a real fault, not a change under the reader's feet
+            continue
+        if model is ls.model and model.revision == revision:
+            return result
+    return fn(ls.model, *args)

@@ -1,0 +1,130 @@
+"""The server's state: one typed owner of everything the handlers read and change.
+
+Invariant: the model is changed only on the event loop. Work off the loop (the initial scan,
+workspace-wide queries, topic extraction in the worker process) reads a model and hands its
+result back to the loop, which checks the model's revision before using it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from .. import __version__
+from ..core.workspace import Workspace
+from ..host.settings import Settings
+from .protocol import PaperProtocol
+
+log = logging.getLogger("paperls")
+
+
+@dataclass(frozen=True, slots=True)
+class ClientCaps:
+    """What the client said it can do, decoded once at ``initialize``."""
+
+    pull: bool = False
+    """It pulls diagnostics (textDocument/diagnostic) and can be told to pull again; a client
+    that pulls without refresh is pushed to, or it would keep stale cross-list findings."""
+    diagnostic_refresh: bool = False
+    """It accepts workspace/diagnostic/refresh."""
+    progress: bool = False
+    """It shows work-done progress."""
+    configuration: bool = False
+    """It answers workspace/configuration (settings are pulled, not pushed)."""
+    watch_files: bool = False
+    """It registers file watchers dynamically."""
+    code_lens_refresh: bool = False
+    inlay_hint_refresh: bool = False
+    semantic_tokens_refresh: bool = False
+
+    @classmethod
+    def decode(cls, caps: types.ClientCapabilities) -> ClientCaps:
+        ws, td = caps.workspace, caps.text_document
+        refresh = bool(ws and ws.diagnostics and ws.diagnostics.refresh_support)
+        return cls(
+            pull=bool(td and td.diagnostic) and refresh,
+            diagnostic_refresh=refresh,
+            progress=bool(caps.window and caps.window.work_done_progress),
+            configuration=bool(ws and ws.configuration),
+            watch_files=bool(ws and ws.did_change_watched_files
+                             and ws.did_change_watched_files.dynamic_registration),
+            code_lens_refresh=bool(ws and ws.code_lens and ws.code_lens.refresh_support),
+            inlay_hint_refresh=bool(ws and ws.inlay_hint and ws.inlay_hint.refresh_support),
+            semantic_tokens_refresh=bool(ws and ws.semantic_tokens
+                                         and ws.semantic_tokens.refresh_support),
+        )
+
+
+class PaperServer(LanguageServer):
+    """The paperls language server and its state."""
+
+    def __init__(self) -> None:
+        super().__init__("paperls", __version__, protocol_cls=PaperProtocol,
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.settings = Settings()
+        """The settings in force: the client's, with each root's paperls.toml on top."""
+        self.client_settings: Any = None
+        """The client's raw settings, kept to re-apply when a paperls.toml changes."""
+        self.caps = ClientCaps()
+        """The client's capabilities, decoded once."""
+        self.roots: list[Path] = []
+        """Workspace folders as the client named them (shown to users; links kept)."""
+        self.real_roots: list[Path] = []
+        """The same folders resolved: what containment checks compare against."""
+        self.model = Workspace(self.settings.near_threshold)
+        """The workspace model (index, topics); replaced whole when a scan lands."""
+        self.client_uris: dict[str, str] = {}
+        """Canonical URI -> the URI under which the client opened the document."""
+        self.published: set[str] = set()
+        """Documents (canonical URIs) with diagnostics on the client, so cleared ones get []."""
+        self.scans = 0
+        """Scans running; more than one when a re-index starts before the last one lands."""
+        self.scan_generation = 0
+        """Bumped by each scan; only the newest scan's model is swapped in."""
+        self.during_scan: set[str] = set()
+        """Documents changed on disk, deleted or closed while a scan ran: replayed onto its
+        model when it lands (it read the disk before they changed)."""
+        self.debounce: dict[str, asyncio.Task] = {}
+        """Pending re-index of an edited document, by canonical URI."""
+        self.topic_pool: asyncio.Future[concurrent.futures.Executor] | None = None
+        """The topic worker (a process), started once, off the loop."""
+        self.refresh_pending = False
+        """A diagnostic refresh is queued for this turn of the loop."""
+        self._tasks: set[asyncio.Task] = set()
+
+    @property
+    def indexing(self) -> bool:
+        """Whether a scan is under way (shown in the status bar and in hovers)."""
+        return self.scans > 0
+
+    def run_task(self, coro, name: str) -> asyncio.Task:
+        """Start a background task that is kept referenced and whose failure is logged."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("%s failed", name, exc_info=t.exception())
+                self.log(f"{name} failed: {t.exception()!r}", types.MessageType.Error)
+
+        task.add_done_callback(done)
+        return task
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        """To stderr and to the client's log (never stdout: it is the protocol channel)."""
+        log.info(message)
+        try:
+            self.window_log_message(types.LogMessageParams(kind, message))
+        except Exception:  # no transport yet (unit tests) or the client is gone
+            pass
+
+    def warn(self, message: str) -> None:
+        self.log(message, types.MessageType.Warning)
