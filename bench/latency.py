@@ -10,75 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from typing import Any
 
 from corpus import CORPORA
-
-
-class Client:
-    """A minimal JSON-RPC client over a subprocess's stdio, with arrival times."""
-
-    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, env=env)
-        self.inbox: queue.Queue[tuple[float, dict]] = queue.Queue()
-        self.backlog: list[tuple[float, dict]] = []  # received, not yet waited for
-        self.next_id = 0
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        out = self.proc.stdout
-        while True:
-            length = 0
-            while True:
-                line = out.readline()
-                if not line:
-                    return
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-                if line in (b"\r\n", b"\n"):
-                    break
-            body = out.read(length)
-            self.inbox.put((time.perf_counter(), json.loads(body)))
-
-    def send(self, msg: dict) -> None:
-        body = json.dumps(msg).encode()
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        self.proc.stdin.flush()
-
-    def notify(self, method: str, params: Any) -> None:
-        self.send({"jsonrpc": "2.0", "method": method, "params": params})
-
-    def wait(self, pred, timeout: float = 120) -> tuple[float, dict]:
-        for i, (t, msg) in enumerate(self.backlog):
-            if pred(msg):
-                del self.backlog[i]
-                return t, msg
-        end = time.perf_counter() + timeout
-        while True:
-            t, msg = self.inbox.get(timeout=max(0.01, end - time.perf_counter()))
-            if "method" in msg and "id" in msg:  # a request from the server: accept it
-                self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
-                continue
-            if pred(msg):
-                return t, msg
-            self.backlog.append((t, msg))
-
-    def request(self, method: str, params: Any, timeout: float = 60) -> tuple[float, Any]:
-        self.next_id += 1
-        mid = self.next_id
-        t0 = time.perf_counter()
-        self.send({"jsonrpc": "2.0", "id": mid, "method": method, "params": params})
-        t, msg = self.wait(lambda m: m.get("id") == mid and "method" not in m, timeout)
-        return t - t0, msg.get("result")
+from lspclient import RawServer
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -89,12 +28,12 @@ def pct(xs: list[float], p: float) -> float:
 def run(requests: int = 200, seed: int = 3) -> dict:
     rng = random.Random(seed)
     env = dict(os.environ, XDG_CACHE_HOME=tempfile.mkdtemp(prefix="paperls-bench-cache-"))
-    c = Client([sys.executable, "-m", "paperls", "serve"], env)
+    c = RawServer(env=env)
     root = CORPORA.as_uri()
     out: dict[str, Any] = {}
     caps = {"window": {"workDoneProgress": True},
             "textDocument": {"publishDiagnostics": {"relatedInformation": True}}}
-    dt, _ = c.request("initialize", {"processId": None, "rootUri": root, "capabilities": caps,
+    dt, _ = c.timed_request("initialize", {"processId": None, "rootUri": root, "capabilities": caps,
                                      "workspaceFolders": [{"uri": root, "name": "corpora"}]})
     out["initialize_ms"] = dt * 1000
     t_init = time.perf_counter()
@@ -142,7 +81,7 @@ def run(requests: int = 200, seed: int = 3) -> dict:
                           ("textDocument/references", {"context": {"includeDeclaration": True}})]:
         times = []
         for u, ln in samples:
-            dt, _ = c.request(method, {"textDocument": {"uri": u},
+            dt, _ = c.timed_request(method, {"textDocument": {"uri": u},
                                        "position": {"line": ln, "character": 12}, **extra})
             times.append(dt * 1000)
         out[method.split("/")[1] + "_ms"] = {"p50": pct(times, 50), "p99": pct(times, 99),
@@ -161,7 +100,7 @@ def run(requests: int = 200, seed: int = 3) -> dict:
                                 {"start": {"line": last - 1, "character": len(lines[-1])},
                                  "end": {"line": last - 1, "character": len(lines[-1])}},
                                 "text": (line_text + "\n") if i else ("\n" + line_text + "\n")}]})
-        dt, res = c.request("textDocument/completion", {
+        dt, res = c.timed_request("textDocument/completion", {
             "textDocument": {"uri": uri}, "position": {"line": last, "character": len(line_text)}})
         times.append(dt * 1000)
     out["completion_ms"] = {"p50": pct(times, 50), "p99": pct(times, 99),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="paperls-test-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))  # bench/lspclient.py: the raw client tests share
 EXAMPLES = ROOT / "examples"
 TONY_A = "000_7d92d4829f064b63.txt"  # 10 abstracts
 TONY_B = "002_d20af59fd061c140.txt"  # 7 abstracts; shares GPT-4o, Codex, scaling laws with A

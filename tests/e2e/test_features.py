@@ -170,7 +170,7 @@ async def test_astral_characters_before_the_cursor(client, ws_uri, near_copy):
 def test_bad_params_get_an_error_not_silence(workspace):
     """pygls 2.1 drops such requests unanswered; paperls answers InvalidParams and goes on."""
     from e2e.conftest import uri
-    from e2e.rawlsp import RawServer
+    from lspclient import RawServer
 
     srv = RawServer()
     try:

@@ -3,8 +3,10 @@
 The fuzzer drives ``paperls serve`` over stdio with random opens, edits (random ranges, random
 Unicode, inserted and deleted lines), closes and requests at random positions, for a bounded
 number of steps, and checks that every request is answered, none with an internal error, and
-that the server never dies. Its seed is printed; ``PAPERLS_FUZZ_SEED=N`` replays a run and
-``PAPERLS_FUZZ_STEPS`` makes it longer.
+that the server never dies. CI runs a fixed seed; the seed is printed; ``PAPERLS_FUZZ_SEED=N``
+replays a run, ``PAPERLS_FUZZ_SEED=random`` tries a new one, ``PAPERLS_FUZZ_STEPS`` makes it
+longer (e.g. ``for s in 1 2 3; do PAPERLS_FUZZ_SEED=$s PAPERLS_FUZZ_STEPS=4000 pytest
+tests/e2e/test_fuzz.py; done``).
 
 The storm types thousands of small edits into a list with hover and completion in between: the
 final diagnostics must equal those of a fresh index of the final text, and the server's memory
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from conftest import TONY_A, TONY_B, example_text
 from e2e.conftest import uri
-from e2e.rawlsp import RawServer
+from lspclient import RawServer
 from paperls.core.parse import parse
 from paperls.core.workspace import Workspace
 from paperls.features.diagnostics import document_diagnostics
@@ -42,8 +44,13 @@ def _init(srv: RawServer, root: Path) -> None:
     srv.notify("initialized", {})
 
 
+FIXED_SEED = 20261201
+
+
 def test_fuzz_the_running_server(workspace):
-    seed = int(os.environ.get("PAPERLS_FUZZ_SEED", random.randrange(1 << 30)))
+    # A fixed seed by default, so a CI failure replays; PAPERLS_FUZZ_SEED=random explores.
+    wanted = os.environ.get("PAPERLS_FUZZ_SEED", str(FIXED_SEED))
+    seed = random.randrange(1 << 30) if wanted == "random" else int(wanted)
     steps = int(os.environ.get("PAPERLS_FUZZ_STEPS", 400))
     print(f"fuzz seed {seed} ({steps} steps): PAPERLS_FUZZ_SEED={seed} replays it")
     rng = random.Random(seed)

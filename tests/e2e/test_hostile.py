@@ -7,7 +7,7 @@ import pytest
 
 from conftest import TONY_A, TONY_B, example_text
 from e2e.conftest import uri
-from e2e.rawlsp import RawServer
+from lspclient import RawServer
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_unknown_and_closed_documents(srv, workspace):
     assert hover(srv, a, 1, 12)["result"] is not None
 
 
-def test_changes_that_do_not_fit_and_stale_versions(srv, workspace):
+def test_changes_that_do_not_fit(srv, workspace):
     a = start(srv, workspace)
     for change in ({"range": {"start": {"line": 50, "character": 0},
                               "end": {"line": 60, "character": 9}}, "text": "x"},
@@ -100,10 +100,31 @@ def test_cancelling_every_kind_of_request_leaves_the_server_serving(srv, workspa
         ("workspace/symbol", {"query": "GPT"}), ("paperls/similar", pos),
         ("paperls/related", pos), ("paperls/status", {}),
     ]
-    for i, (method, params) in enumerate(kinds * 3, start=1000):
+    ids = range(1000, 1000 + 3 * len(kinds))
+    for i, (method, params) in zip(ids, kinds * 3, strict=True):
         srv.send({"jsonrpc": "2.0", "id": i, "method": method, "params": params})
         srv.notify("$/cancelRequest", {"id": i})
+    for i in ids:  # every cancelled request is answered: a result, or RequestCancelled
+        got = srv.wait_response(i, timeout=20)
+        assert "result" in got or got["error"]["code"] == -32800, got
     assert hover(srv, a, 1, 12)["result"] is not None
     for method, params in kinds:  # and each still answers when not cancelled
         got = srv.request(method, params)
         assert "result" in got, (method, got)
+
+
+def test_stale_versions_leave_the_newest_text_in_force(srv, workspace):
+    """A careless client repeats an old version number: the server indexes the text it was
+    sent last, and its diagnostics carry that version, never an older text's findings."""
+    a = start(srv, workspace)
+    srv.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+             and m["params"]["uri"] == a, timeout=30)
+    lines = example_text(TONY_A).splitlines()
+    unique = "\n".join([lines[0], lines[3]]) + "\n"  # only an abstract B does not share
+    for version, text in ((5, example_text(TONY_A)), (3, unique)):  # 3 is stale
+        srv.notify("textDocument/didChange", {"textDocument": {"uri": a, "version": version},
+                                              "contentChanges": [{"text": text}]})
+    _, msg = srv.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                      and m["params"]["uri"] == a and m["params"]["version"] == 3, timeout=30)
+    assert msg["params"]["diagnostics"] == []  # the last text sent has no shared paper
+    assert hover(srv, a, 1, 12)["result"] is not None

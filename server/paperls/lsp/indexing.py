@@ -16,6 +16,7 @@ import concurrent.futures
 import gc
 import logging
 import multiprocessing
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -159,6 +160,9 @@ def _build(ls: PaperServer, report: Callable[[int, int], None],
         warnings.append(f"{stats.cached_files} of {stats.files} lists from the index cache")
     if fresh.index.abstract_count <= SMALL_WORKSPACE:
         fresh.fill_topics()  # small: have completion complete from the first keystroke
+    # For tests of what happens while a scan runs: hold the finished scan back this long, as
+    # a large workspace would (the disk was read; changes now are the ones a scan misses).
+    time.sleep(float(os.environ.get("PAPERLS_TEST_SCAN_PAUSE", "0") or 0))
     return fresh
 
 
