@@ -1,0 +1,103 @@
+"""Handlers in-process, as rust-analyzer tests its features: a list with a cursor marker ``‸``
+in, the protocol answer out, through the real handler and the client's position units
+(UTF-16 here). Each feature has a case with astral-plane characters (🧬, 𝔼) before the cursor,
+which take two UTF-16 units each: a column counted in code points would miss the word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pygls.uris import from_fs_path
+from pygls.workspace import Workspace as PyglsWorkspace
+
+from conftest import TONY_A, TONY_B, example_text
+from paperls.lsp import documents
+from paperls.lsp.handlers import editing, navigation
+from paperls.lsp.state import PaperServer
+
+ASTRAL = "🧬𝔼 "
+
+
+def server(tmp_path: Path, text: str) -> tuple[PaperServer, str, types.Position]:
+    """A server whose workspace has list B on disk and the marked text open as list A."""
+    (tmp_path / TONY_B).write_text(example_text(TONY_B), encoding="utf-8")
+    ls = PaperServer()
+    root = from_fs_path(str(tmp_path))
+    ls.protocol._workspace = PyglsWorkspace(root, position_encoding=types.PositionEncodingKind.Utf16)
+    ls.roots = ls.real_roots = [tmp_path.resolve()]
+    before, _, _ = text.partition("‸")
+    clean = text.replace("‸", "")
+    line = before.count("\n")
+    col = len(before.rsplit("\n", 1)[-1].encode("utf-16-le")) // 2
+    uri = from_fs_path(str(tmp_path / TONY_A))
+    ls.workspace.put_text_document(types.TextDocumentItem(uri, "plaintext", 1, clean))
+    ls.client_uris[documents.canonical(uri)] = uri
+    documents.reload_from_disk(ls, documents.canonical(from_fs_path(str(tmp_path / TONY_B))))
+    documents.update_open(ls, documents.canonical(uri))
+    return ls, uri, types.Position(line, col)
+
+
+def _marked(line_no: int, word: str, astral: bool) -> str:
+    """List A with the cursor inside ``word`` on line ``line_no`` (astral characters first)."""
+    lines = example_text(TONY_A).splitlines()
+    text = lines[line_no]
+    if astral:
+        text = text.replace("Abstract:", "Abstract:" + ASTRAL, 1)
+    i = text.index(word) + 2
+    lines[line_no] = text[:i] + "‸" + text[i:]
+    return "\n".join(lines) + "\n"
+
+
+def check_hover(tmp_path, text: str, expected: str) -> None:
+    ls, uri, pos = server(tmp_path, text)
+    got = navigation.on_hover(ls, types.HoverParams(types.TextDocumentIdentifier(uri), pos))
+    assert got is not None and expected in got.contents.value
+    assert got.range.start.line == pos.line and got.range.start.character <= pos.character
+
+
+def check_definition(tmp_path, text: str, expected: list[tuple[str, int]]) -> None:
+    ls, uri, pos = server(tmp_path, text)
+    got = navigation.on_definition(ls, types.DefinitionParams(
+        types.TextDocumentIdentifier(uri), pos)) or []
+    assert [(Path(x.uri).name, x.range.start.line) for x in got] == expected
+
+
+def check_completion(tmp_path, text: str, expected: str) -> None:
+    ls, uri, pos = server(tmp_path, text)
+    ls.model.fill_topics()
+    got = editing.on_completion(ls, types.CompletionParams(types.TextDocumentIdentifier(uri), pos))
+    labels = [i.label for i in got.items] if got else []
+    assert expected in labels[:10], labels[:10]
+    item = got.items[labels.index(expected)]
+    assert item.text_edit.range.end == pos  # replaces up to the cursor, in UTF-16 units
+
+
+@pytest.mark.parametrize("astral", [False, True])
+def test_hover(tmp_path, astral):
+    check_hover(tmp_path, _marked(1, "GPT-4o", astral), "GPT-4o")
+
+
+@pytest.mark.parametrize("astral", [False, True])
+def test_definition(tmp_path, astral):
+    # GPT-4o's abstract is line 3 of list B; with astral characters it is no longer an exact
+    # copy, but still the same paper (a near copy).
+    check_definition(tmp_path, _marked(1, "GPT-4o", astral), [(TONY_B, 2)])
+
+
+@pytest.mark.parametrize("astral", [False, True])
+def test_completion(tmp_path, astral):
+    lines = example_text(TONY_A).splitlines()
+    typed = "Abstract:" + (ASTRAL if astral else "") + "We study scaling la‸"
+    text = "\n".join([*lines, typed]) + "\n"
+    check_completion(tmp_path, text, "scaling laws")
+
+
+def test_positions_past_the_end_and_unknown_documents(tmp_path):
+    ls, uri, _ = server(tmp_path, _marked(1, "GPT-4o", False))
+    far = types.Position(1, 10**6)  # far past the end of line 2: still that abstract
+    got = navigation.on_hover(ls, types.HoverParams(types.TextDocumentIdentifier(uri), far))
+    assert got is not None and "GPT-4o" in got.contents.value
+    unknown = types.TextDocumentIdentifier("file:///nowhere/x.txt")
+    assert navigation.on_hover(ls, types.HoverParams(unknown, types.Position(0, 0))) is None
