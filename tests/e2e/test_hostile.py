@@ -118,7 +118,7 @@ def test_stale_versions_leave_the_newest_text_in_force(srv, workspace):
     sent last, and its diagnostics carry that version, never an older text's findings."""
     a = start(srv, workspace)
     srv.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
-             and m["params"]["uri"] == a, timeout=30)
+             and m["params"]["uri"] == a and len(m["params"]["diagnostics"]) == 3, timeout=30)
     lines = example_text(TONY_A).splitlines()
     unique = "\n".join([lines[0], lines[3]]) + "\n"  # only an abstract B does not share
     for version, text in ((5, example_text(TONY_A)), (3, unique)):  # 3 is stale

@@ -25,19 +25,25 @@ const browser = await chromium.launchPersistentContext(userData, {
          "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 const page = browser.pages()[0] ?? (await browser.newPage());
+// Every wait is for a condition the user would see, never a fixed time.
+const textIn = (selector, pattern, timeout = 30000) => page.waitForFunction(
+  ([sel, pat]) => [...document.querySelectorAll(sel)].some((e) => new RegExp(pat).test(e.innerText)),
+  [selector, pattern], { timeout });
+const selection = () => page.locator(".statusbar-item[id*='status.editor.selection']").first()
+  .innerText().catch(() => "");
 try {
   await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
   await page.waitForSelector(".monaco-workbench", { timeout: 90000 });
-  await page.waitForTimeout(3000);
+  await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 60000 });
 
   const open = async (name) => {
     await page.keyboard.press("Control+P");
     await page.waitForSelector(".quick-input-widget input", { timeout: 15000 });
     await page.keyboard.type(name);
-    await page.waitForTimeout(800);
+    await textIn(".quick-input-list .monaco-list-row", name.replace(/[.]/g, "\\."));
     await page.keyboard.press("Enter");
-    await page.waitForSelector(`.tab.active[aria-label*="${name}"]`, { timeout: 15000 }).catch(() => {});
-    await page.waitForTimeout(1500);
+    await page.waitForSelector(`.tab.active[aria-label*="${name}"]`, { timeout: 15000 });
+    await page.waitForSelector(".editor-instance .view-lines .view-line", { timeout: 15000 });
   };
   await open("000_7d92d4829f064b63.txt");
 
@@ -46,8 +52,7 @@ try {
   out.squiggles = await page.locator(".squiggly-info, .squiggly-warning").count();
   await shot(page, "diagnostics-in-editor");
   await page.keyboard.press("Control+Shift+M");
-  await page.waitForSelector(".markers-panel", { timeout: 15000 });
-  await page.waitForTimeout(1500);
+  await page.waitForSelector(".markers-panel .monaco-list-row", { timeout: 15000 });
   out.problems = await page.locator(".markers-panel .monaco-list-row").allInnerTexts();
   await shot(page, "problems-panel");
   await page.keyboard.press("Control+Shift+M");
@@ -56,10 +61,8 @@ try {
   const lineEl = page.locator(".view-lines .view-line").nth(1);
   const box = await lineEl.boundingBox();
   await page.mouse.move(box.x + 200, box.y + 5);
-  await page.waitForTimeout(300);
-  await page.mouse.move(box.x + 260, box.y + 6);
-  await page.waitForSelector(".monaco-hover-content, .monaco-hover .hover-contents", { timeout: 20000 });
-  await page.waitForTimeout(800);
+  await page.mouse.move(box.x + 260, box.y + 6, { steps: 5 });
+  await textIn(".monaco-hover", "GPT-4o", 20000);
   out.hover = (await page.locator(".monaco-hover").first().innerText()).slice(0, 2000);
   await shot(page, "hover-summary");
   await page.mouse.move(5, 5);
@@ -69,9 +72,9 @@ try {
   await page.keyboard.press("Control+G");
   await page.keyboard.type("8:20");
   await page.keyboard.press("Enter");
-  await page.waitForTimeout(500);
+  await textIn(".statusbar-item[id*='status.editor.selection']", "Ln 8,", 10000);
   await page.keyboard.press("F12");
-  await page.waitForTimeout(2500);
+  await page.waitForSelector('.tab.active[aria-label*="002_d20af59fd061c140"]', { timeout: 20000 });
   out.afterDefinition = await page.locator(".tab.active").first().getAttribute("aria-label");
   out.cursorLine = await page.locator(".statusbar-item[id*='status.editor.selection']").first().innerText().catch(() => "");
   await shot(page, "definition-landed");
@@ -82,10 +85,8 @@ try {
   await page.keyboard.press("End");
   await page.keyboard.press("Enter");
   await page.keyboard.type("Abstract:We train sparse auto", { delay: 20 });
-  await page.waitForTimeout(600);
   await page.keyboard.press("Control+Space");
-  await page.waitForSelector(".suggest-widget.visible .monaco-list-row", { timeout: 20000 });
-  await page.waitForTimeout(800);
+  await textIn(".suggest-widget.visible .monaco-list-row", "autoencoder", 20000);
   out.completion = await page.locator(".suggest-widget.visible .monaco-list-row").allInnerTexts();
   await shot(page, "completion");
   await page.keyboard.press("Escape");
@@ -96,14 +97,17 @@ try {
     await page.keyboard.press("F1");
     await page.waitForSelector(".quick-input-widget input", { timeout: 15000 });
     await page.keyboard.type(title);
-    await page.waitForTimeout(800);
+    await textIn(".quick-input-list .monaco-list-row", title.split(": ")[1]);
     await page.keyboard.press("Enter");
-    await page.waitForTimeout(1500);
   };
   await page.keyboard.press("Control+Home");
+  await textIn(".statusbar-item[id*='status.editor.selection']", "Ln 1,", 10000);
   await command("paperls: Go to the next duplicate");
-  out.afterNextDuplicate = await page.locator(".statusbar-item[id*='status.editor.selection']").first().innerText().catch(() => "");
+  await page.waitForFunction(() => !/Ln 1,/.test(document.querySelector(
+    ".statusbar-item[id*='status.editor.selection']")?.innerText ?? "Ln 1,"), null, { timeout: 15000 });
+  out.afterNextDuplicate = await selection();
   await command("paperls: Show similar abstracts");
+  await textIn(".quick-input-list .monaco-list-row", "002_d20af59fd061c140", 15000);
   out.similar = await page.locator(".quick-input-list .monaco-list-row").allInnerTexts();
   await shot(page, "show-similar");
   await page.keyboard.press("Escape");
