@@ -40,9 +40,11 @@ try {
     await page.keyboard.press("Control+P");
     await page.waitForSelector(".quick-input-widget input", { timeout: 15000 });
     await page.keyboard.type(name);
-    await textIn(".quick-input-list .monaco-list-row", name.replace(/[.]/g, "\\."));
+    // Until the filtered list has the file in focus (Enter opens the focused row).
+    await textIn(".quick-input-list .monaco-list-row.focused", name.replace(/[.]/g, "\\."));
     await page.keyboard.press("Enter");
-    await page.waitForSelector(`.tab.active[aria-label*="${name}"]`, { timeout: 15000 });
+    // The window title names the active editor (a tab's label may carry ", preview").
+    await page.waitForFunction((n) => document.title.includes(n), name, { timeout: 15000 });
     await page.waitForSelector(".editor-instance .view-lines .view-line", { timeout: 15000 });
   };
   await open("000_7d92d4829f064b63.txt");
@@ -97,7 +99,7 @@ try {
     await page.keyboard.press("F1");
     await page.waitForSelector(".quick-input-widget input", { timeout: 15000 });
     await page.keyboard.type(title);
-    await textIn(".quick-input-list .monaco-list-row", title.split(": ")[1]);
+    await textIn(".quick-input-list .monaco-list-row.focused", title.split(": ")[1]);
     await page.keyboard.press("Enter");
   };
   await page.keyboard.press("Control+Home");
