@@ -130,11 +130,16 @@ class Workspace:
 
     def missing_texts(self, docs: Iterable[str] | None = None) -> list[tuple[int, str]]:
         """(text id, text) of every indexed text of ``docs`` (or all) without topics yet."""
-        out = []
-        for doc, a in self.missing_topics(docs):
-            tid = self.index.text_id(doc, a.line)
-            if tid is not None:
-                out.append((tid, a.text))
+        out: list[tuple[int, str]] = []
+        seen: set[int] = set()
+        for doc in (self.index.docs if docs is None else docs):
+            d = self.index.docs.get(doc)
+            if d is None:
+                continue
+            for a, tid in zip(d.parsed.abstracts, d.tids, strict=True):
+                if tid not in self._topics and tid not in seen:
+                    seen.add(tid)
+                    out.append((tid, a.text))
         return out
 
     def ensure_topics(self, doc: str, line: int) -> None:
