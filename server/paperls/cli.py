@@ -173,6 +173,9 @@ def cmd_topics(args: argparse.Namespace) -> int:
     warnings += [f"{p}: no such file or directory" for p in args.paths if not Path(p).exists()]
     ws, _ = loader.load(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE, int(args.max_file_size_mb * 1e6),
                         0.8, warnings.append, key=str)
+    warnings += [f"{p}: not an abstract list (no line starts with `Abstract:`)" for p in roots
+                 if p.is_file() and str(p) not in ws.index.docs
+                 and p.stat().st_size <= args.max_file_size_mb * 1e6]
     for w in warnings:
         print(f"paperls: {w}", file=sys.stderr)
     for doc, d in ws.index.docs.items():

@@ -101,3 +101,11 @@ def test_project_file_settings_travel_with_the_lists(workspace, capsys):
     (workspace / "paperls.toml").write_text("not = [valid toml", encoding="utf-8")
     assert main(["check", str(workspace), "--no-cache"]) == 0
     assert "paperls.toml: not read" in capsys.readouterr().err
+
+
+def test_topics_says_when_a_named_file_is_not_a_list(tmp_path, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("just some notes\n", encoding="utf-8")
+    assert main(["topics", str(notes)]) == 0
+    err = capsys.readouterr().err
+    assert "notes.txt: not an abstract list" in err
