@@ -21,13 +21,8 @@ from ..core.codes import (  # noqa: F401  (re-exported: the codes belong to the 
 )
 from ..core.index import Copy, Finding
 from ..core.workspace import Workspace
+from .papers import how, paper_title, text_at
 
-_HEADLINE = {
-    DUPLICATE_IN_LIST: "Duplicate abstract in this list",
-    NEAR_DUPLICATE_IN_LIST: "Near-duplicate abstract in this list",
-    DUPLICATE_ACROSS_LISTS: "Same abstract in another list",
-    NEAR_DUPLICATE_ACROSS_LISTS: "Another version of this abstract in another list",
-}
 MAX_NAMED = 5
 
 
@@ -50,6 +45,7 @@ class Diagnostic:
     message: str
     related: tuple[Related, ...] = ()
     similarity: float | None = None
+    paper: str | None = None  # the paper's headline, for duplicates
     data: dict = field(default_factory=dict)
 
 
@@ -63,17 +59,12 @@ def code_of(finding: Finding) -> str:
     return DUPLICATE_ACROSS_LISTS if exact else NEAR_DUPLICATE_ACROSS_LISTS
 
 
-def describe_copy(ws: Workspace, doc: str, c: Copy) -> str:
-    where = f"line {c.line + 1}" if c.doc == doc else f"{ws.namer(c.doc)}:{c.line + 1}"
-    return f"{where} ({how(c)})"
-
-
-def how(c: Copy) -> str:
-    if c.exact:
-        return "exact"
-    if c.contained:
-        return f"truncated copy, {c.similarity:.0%} contained"
-    return f"{c.similarity:.0%} similar"
+def describe_copy(ws: Workspace, doc: str, c: Copy, mine: str | None = None) -> str:
+    """ "at line 12 of this list (exact)" or "in b.txt:3 (91% similar)": "this list" only for
+    copies in this list."""
+    where = f"at line {c.line + 1} of this list" if c.doc == doc \
+        else f"in {ws.namer(c.doc)}:{c.line + 1}"
+    return f"{where} ({how(c, mine, text_at(ws, c.doc, c.line))})"
 
 
 def severity_for(code: str, severities: Mapping[str, str]) -> str:
@@ -98,21 +89,26 @@ def document_diagnostics(ws: Workspace, doc: str,
         sev = severity_for(code, severities)
         if sev == "off":
             continue
-        named = [describe_copy(ws, doc, c) for c in f.copies[:MAX_NAMED]]
+        a = d.parsed.abstract_at(f.line)
+        mine = a.text if a else None
+        title = paper_title(ws, doc, a) if a else ""
+        named = [describe_copy(ws, doc, c, mine) for c in f.copies[:MAX_NAMED]]
         more = len(f.copies) - MAX_NAMED
-        msg = f"{_HEADLINE[code]}: {', '.join(named)}" + (f", and {more} more" if more > 0 else "")
+        msg = (f"{title}: also " + ", ".join(named)
+               + (f", and {more} more" if more > 0 else ""))
         near = [c.similarity for c in f.copies if not c.exact]
         similarity = 1.0 if f.exact and code in (DUPLICATE_IN_LIST, DUPLICATE_ACROSS_LISTS) \
             else (max(near) if near else 1.0)
         related = []
         for c in f.copies:
             other = ws.index.document(c.doc)
-            a = other.parsed.abstract_at(c.line) if other else None
-            if a is not None:
-                related.append(Related(c.doc, c.line, a.start, a.end,
-                                       "exact copy" if c.exact else f"near duplicate, {how(c)}"))
+            oa = other.parsed.abstract_at(c.line) if other else None
+            if oa is not None:
+                related.append(Related(c.doc, c.line, oa.start, oa.end,
+                                       "exact copy" if c.exact
+                                       else f"another version, {how(c, mine, oa.text)}"))
         out.append(Diagnostic(
-            f.line, f.start, f.end, sev, code, msg, tuple(related), similarity,
+            f.line, f.start, f.end, sev, code, msg, tuple(related), similarity, title,
             {"copies": [{"doc": c.doc, "line": c.line, "similarity": c.similarity,
                          "exact": c.exact} for c in f.copies]},
         ))
