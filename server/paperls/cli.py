@@ -1,7 +1,7 @@
-"""The command line: ``paperls serve``, ``paperls check``, ``paperls topics``.
+"""The command line: serve, check, topics and marks.
 
-``check`` runs the same index and diagnostics as the server, without an editor; ``topics`` prints
-the key phrases of every abstract (one JSON line each with ``--format jsonl``).
+check runs the same index and findings as the server, without an editor; topics prints the key
+phrases of every abstract; marks lists and removes "not a duplicate" marks.
 """
 
 from __future__ import annotations
@@ -13,154 +13,149 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .features.diagnostics import DUPLICATE_CODES, SEVERITIES, document_diagnostics
 
 LEVELS = {"error": 0, "warning": 1, "information": 2, "hint": 3}
+STDIN = "-"
+
+
+def _codes(values: list[str] | None) -> list[str]:
+    return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
+
+
+def _wanted(code: str, select: list[str], ignore: list[str]) -> bool:
+    """``--select``/``--ignore`` by code or code prefix (``near-`` picks both near codes)."""
+    if select and not any(code == s or code.startswith(s) for s in select):
+        return False
+    return not any(code == i or code.startswith(i) for i in ignore)
+
+
+def _load(args: argparse.Namespace, roots: list[Path], warnings: list[str], settings):
+    from .host import loader
+    from .host.cache import default_directory
+    from .host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+
+    cache_dir = None if args.no_cache or not roots else (
+        Path(args.cache_dir) if args.cache_dir else default_directory())
+    return loader.load(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE + list(args.exclude or []),
+                       int(args.max_file_size_mb * 1e6), args.threshold, warnings.append,
+                       cache_dir=cache_dir, key=str)
+
+
+def _stdin_list(args: argparse.Namespace, ws) -> str:
+    """Index standard input as a list (named by ``--stdin-filename``; it stands in for that
+    file when the file is also on disk, as an editor's unsaved text does)."""
+    from .core.parse import ParsedList, decode, parse
+
+    d = decode(sys.stdin.buffer.read())
+    parsed = parse(d.text)
+    if d.problem is not None:
+        parsed = ParsedList(parsed.lines, parsed.header, parsed.abstracts,
+                            (d.problem, *parsed.problems))
+    name = args.stdin_filename or "<stdin>"
+    ws.set_document(name, parsed)
+    return name
+
+
+def _findings(ws, settings, select: list[str], ignore: list[str]) -> list[dict]:
+    from .features.diagnostics import DUPLICATE_CODES, document_diagnostics
+    from .features.papers import papers
+
+    cluster = {(m.doc, m.line): p.cluster for p in papers(ws) for m in p.members}
+    out = []
+    for doc in sorted(ws.index.docs):
+        for d in document_diagnostics(ws, doc, settings.severities()):
+            if not _wanted(d.code, select, ignore):
+                continue
+            f = {"path": doc, "line": d.line + 1, "column": d.start + 1,
+                 "end_column": max(d.end, d.start) + 1, "severity": d.severity, "code": d.code,
+                 "message": d.message}
+            if d.code in DUPLICATE_CODES:
+                f.update(title=d.paper, cluster=cluster.get((doc, d.line)),
+                         similarity=d.similarity,
+                         related=[{"path": r.doc, "line": r.line + 1} for r in d.related])
+            out.append(f)
+    return out
+
+
+def _fix(ws, args, warn) -> bool:
+    """Apply (or, with ``--diff``, preview) every lossless fix; whether anything changed."""
+    from .host.rewrite import rewrite
+
+    changed = False
+    for doc in sorted(ws.index.docs):
+        if doc == (args.stdin_filename or "<stdin>") and STDIN in args.paths:
+            continue  # standard input is not a file to rewrite
+        r = rewrite(Path(doc), backup=not args.no_backup, preview=args.diff)
+        if r.refused:
+            warn(f"{doc}: {r.refused}")
+        if args.diff:
+            sys.stdout.write(r.diff)
+        elif r.written:
+            for c in r.changes:
+                print(f"{doc}: line {c.line + 1}: {c.what}")
+        changed |= bool(r.changes) and (args.diff or r.written)
+    return changed
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .host import loader
-    from .host.cache import default_directory
-    from .host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, from_client, read_project
+    from . import output
+    from .features.papers import papers, summary_line
+    from .host.settings import from_client, read_project
 
     warnings: list[str] = []
-    roots = []
-    for raw in args.paths:
-        if Path(raw).exists():
-            roots.append(Path(raw))
-        else:
-            warnings.append(f"{raw}: no such file or directory")
-    cache_dir = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir
-                                             else default_directory())
+    roots = [Path(p) for p in args.paths if p != STDIN and Path(p).exists()]
+    warnings += [f"{p}: no such file or directory" for p in args.paths
+                 if p != STDIN and not Path(p).exists()]
     project, problems = read_project([r for r in roots if r.is_dir()])
-    warnings += problems
-    settings, problems = from_client(project)
-    warnings += problems
+    settings, more = from_client(project)
+    warnings += problems + more
     if args.threshold is None:
         args.threshold = settings.near_threshold
-    ws, stats = loader.load(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE,
-                            int(args.max_file_size_mb * 1e6), args.threshold, warnings.append,
-                            cache_dir=cache_dir if roots else None, key=str)
-    for raw in args.paths:
-        p = Path(raw)
-        if p.is_file() and str(p) not in ws.index.docs and p.stat().st_size <= args.max_file_size_mb * 1e6:
-            warnings.append(f"{raw}: not an abstract list (no line starts with `Abstract:`)")
+    ws, stats = _load(args, roots, warnings, settings)
+    warnings += [f"{p}: not an abstract list (no line starts with `Abstract:`)" for p in roots
+                 if p.is_file() and str(p) not in ws.index.docs
+                 and p.stat().st_size <= args.max_file_size_mb * 1e6]
+    if STDIN in args.paths:
+        _stdin_list(args, ws)
+    say = (lambda m: None) if args.quiet else (lambda m: print(f"paperls: {m}", file=sys.stderr))
     for w in warnings:
-        print(f"paperls: {w}", file=sys.stderr)
+        say(w)
     if not ws.index.docs:
-        print("paperls: no abstract lists found", file=sys.stderr)
+        say("no abstract lists found")
         return 2 if warnings else 0
-    if args.fix:
-        fixed = [p for p in sorted(ws.index.docs) if _fix_file(Path(p), not args.no_backup)]
-        if fixed:  # findings of the fixed files, as they are now
-            ws, stats = loader.load(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE,
-                                    int(args.max_file_size_mb * 1e6), args.threshold,
-                                    lambda m: None, cache_dir=None, key=str)
-    findings = []
-    for doc in ws.index.docs:
-        for d in document_diagnostics(ws, doc, settings.severities()):
-            f = {
-                "path": doc, "line": d.line + 1, "column": d.start + 1,
-                "end_column": max(d.end, d.start) + 1,
-                "severity": d.severity, "code": d.code, "message": d.message,
-            }
-            if d.code in DUPLICATE_CODES:
-                f["similarity"] = d.similarity
-                f["related"] = [{"path": r.doc, "line": r.line + 1} for r in d.related]
-            findings.append(f)
-    worst = min((LEVELS[f["severity"]] for f in findings), default=99)
+    if args.fix or args.diff:
+        changed = _fix(ws, args, say)
+        if args.diff:
+            return 1 if changed else 0
+        if changed:  # findings of the fixed files, as they are now
+            ws, stats = _load(args, roots, [], settings)
+    select, ignore = _codes(args.select), _codes(args.ignore)
+    findings = _findings(ws, settings, select, ignore)
+    style = output.Style(sys.stdout, args.color)
     if args.format == "json":
-        json.dump(findings, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        output.write_json(findings, sys.stdout)
     elif args.format == "sarif":
-        json.dump(_sarif(findings), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        output.write_json(output.sarif(findings), sys.stdout)  # type: ignore[arg-type]
+    elif args.format == "github":
+        output.github(findings, sys.stdout)
+    elif args.format == "concise":
+        output.concise(findings, sys.stdout, style)
     else:
-        for f in findings:
-            print(f"{f['path']}:{f['line']}:{f['column']}: {f['severity']}: {f['message']} "
-                  f"[{f['code']}]")
-        print(f"{stats.files} list(s), {stats.abstracts} abstract(s), {len(findings)} finding(s) "
-              f"in {stats.seconds:.2f} s" + (f" ({stats.cached_files} list(s) from the cache)"
-                                            if stats.cached_files else ""), file=sys.stderr)
+        shown = {(f["path"], f["line"] - 1) for f in findings}
+        found = [p for p in papers(ws) if any((m.doc, m.line) in shown for m in p.members)]
+        output.grouped(findings, found, str, sys.stdout, style)
+        if not args.quiet:
+            problems = sum(1 for f in findings if f.get("cluster") is None)
+            print(summary_line(found))
+            print(style.dim(
+                f"{stats.files + (STDIN in args.paths)} list(s), {ws.index.abstract_count} "
+                f"abstract(s), {len(findings)} finding(s), {problems} format problem(s), in "
+                f"{stats.seconds:.2f} s" + (f" ({stats.cached_files} list(s) from the cache)"
+                                            if stats.cached_files else "")))
+    worst = min((LEVELS[f["severity"]] for f in findings), default=99)
     if args.fail_on != "never" and worst <= LEVELS[args.fail_on]:
         return 1
     return 0
-
-
-def _sarif(findings: list[dict]) -> dict:
-    """SARIF 2.1.0: one run, a rule per code, a result per finding (related copies as
-    relatedLocations)."""
-    from .features.diagnostics import DEFAULT_SEVERITY
-
-    level = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
-    codes = sorted({f["code"] for f in findings} | set(DUPLICATE_CODES))
-    rules = [{"id": c, "name": c.replace("-", " "),
-              "defaultConfiguration": {"level": level[DEFAULT_SEVERITY.get(c, "warning")]}}
-             for c in codes]
-
-    def loc(path: str, line: int, col: int | None = None, end: int | None = None) -> dict:
-        region: dict = {"startLine": line}
-        if col is not None:
-            region.update(startColumn=col, endColumn=end or col)
-        return {"physicalLocation": {"artifactLocation": {"uri": Path(path).as_posix()},
-                                     "region": region}}
-
-    results = []
-    for f in findings:
-        r = {"ruleId": f["code"], "level": level[f["severity"]],
-             "message": {"text": f["message"]},
-             "locations": [loc(f["path"], f["line"], f["column"], f["end_column"])]}
-        if f.get("related"):
-            r["relatedLocations"] = [dict(loc(x["path"], x["line"]), id=i)
-                                     for i, x in enumerate(f["related"])]
-        if "similarity" in f:
-            r["properties"] = {"similarity": f["similarity"]}
-        results.append(r)
-    return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
-            "runs": [{"tool": {"driver": {"name": "paperls", "version": __version__,
-                                          "rules": rules}}, "results": results}]}
-
-
-def _fix_file(path: Path, backup: bool) -> bool:
-    """Rewrite one list with ``fix_text``: through a temporary file and an atomic rename, with a
-    backup, and only if the file is still what was read. Returns whether it changed."""
-    import hashlib
-    import os
-    import tempfile
-
-    from .core.fixes import fix_text
-    from .core.parse import decode
-
-    data = path.read_bytes()
-    decoded = decode(data)
-    if decoded.problem is not None:
-        print(f"paperls: {path}: not fixed: {decoded.problem.message}", file=sys.stderr)
-        return False
-    new, changes = fix_text(decoded.text)
-    if not changes:
-        return False
-    digest = hashlib.blake2b(data).digest()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".paperls", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(new.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        if hashlib.blake2b(path.read_bytes()).digest() != digest:
-            print(f"paperls: {path}: changed since it was read; not touched", file=sys.stderr)
-            os.unlink(tmp)
-            return False
-        if backup:
-            Path(f"{path}.bak").write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as err:
-        print(f"paperls: {path}: not fixed: {err}", file=sys.stderr)
-        Path(tmp).unlink(missing_ok=True)
-        return False
-    for c in changes:
-        print(f"{path}: line {c.line + 1}: {c.what}")
-    return True
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
@@ -190,6 +185,38 @@ def cmd_topics(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_marks(args: argparse.Namespace) -> int:
+    """List the marks of a folder (each with its note, and whether both texts still exist),
+    or remove some (by number, or every lapsed one)."""
+    from .host import loader, marks
+    from .host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+
+    root = Path(args.folder)
+    entries = marks.read_entries(root)
+    if not entries:
+        print(f"paperls: no marks in {marks.marks_path(root)}", file=sys.stderr)
+        return 0
+    ws, _ = loader.load([root], DEFAULT_INCLUDE, DEFAULT_EXCLUDE, 50 * 10**6, 0.8,
+                        lambda m: None, key=str)
+    live = ws.index.live_keys()
+    if args.action == "list":
+        for i, e in enumerate(entries, 1):
+            state = "in force" if e.a in live and e.b in live else "lapsed (a text changed)"
+            print(f"{i}. {e.note or '(no note)'}  [{state}]")
+        return 0
+    numbers = set(args.numbers or [])
+    if args.lapsed:
+        numbers |= {i for i, e in enumerate(entries, 1) if e.a not in live or e.b not in live}
+    bad = [n for n in numbers if not 1 <= n <= len(entries)]
+    if bad:
+        print(f"paperls: no mark numbered {', '.join(map(str, sorted(bad)))} "
+              f"(there are {len(entries)})", file=sys.stderr)
+        return 2
+    removed = marks.remove_entries(root, numbers)
+    print(f"removed {removed} mark(s) from {marks.marks_path(root)}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(stream=sys.stderr, level=getattr(logging, args.log_level.upper()),
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -203,57 +230,101 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="paperls", description=__doc__.splitlines()[0])
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    from .output import FORMATS
+
+    ap = argparse.ArgumentParser(
+        prog="paperls", description="A language server and checker for lists of research-paper "
+                                    "abstracts (one Abstract: line per paper).")
     ap.add_argument("--version", action="version", version=f"paperls {__version__}")
-    sub = ap.add_subparsers(dest="cmd")
-    s = sub.add_parser("serve", help="speak LSP on stdio (default) or TCP")
+    sub = ap.add_subparsers(dest="cmd", metavar="COMMAND")
+    s = sub.add_parser("serve", help="speak LSP on stdio (the default) or TCP",
+                       description="Speak the Language Server Protocol on stdio or TCP.")
     s.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
     s.add_argument("--stdio", action="store_true", help="stdio (the default; for editors that pass it)")
     s.add_argument("--log-level", default="warning",
                    choices=["debug", "info", "warning", "error"], help="stderr log level")
     s.set_defaults(func=cmd_serve)
-    c = sub.add_parser("check", help="report duplicates and malformed lines without an editor")
-    c.add_argument("paths", nargs="+", help="abstract-list files or folders to scan")
-    c.add_argument("--format", choices=["text", "json", "sarif"], default="text",
-                   help="text lines, a JSON array, or SARIF 2.1.0 for code-scanning dashboards")
+    c = sub.add_parser("check", help="report duplicate papers and malformed lines",
+                       description="Index lists and report duplicate papers and malformed lines. "
+                                   "Exit 1 when a finding is at least as severe as --fail-on.")
+    c.add_argument("paths", nargs="+", metavar="PATH",
+                   help="abstract-list files or folders to scan; - reads one list from standard "
+                        "input")
+    c.add_argument("--format", choices=FORMATS, default="text",
+                   help="text: copies grouped by paper; concise: one line per finding; json; "
+                        "sarif (2.1.0, for code-scanning dashboards); github (workflow "
+                        "annotations)")
+    c.add_argument("--stdin-filename", metavar="PATH",
+                   help="the name of the list read from standard input (it stands in for that "
+                        "file if it is also on disk)")
+    c.add_argument("--exclude", action="append", metavar="GLOB",
+                   help="skip files matching this glob (repeatable; on top of .gitignore)")
+    c.add_argument("--select", action="append", metavar="CODE",
+                   help="report only these codes or code prefixes (comma-separated, repeatable)")
+    c.add_argument("--ignore", action="append", metavar="CODE",
+                   help="never report these codes or code prefixes (comma-separated, repeatable)")
     c.add_argument("--fail-on", choices=["error", "warning", "information", "hint", "never"],
                    default="warning",
                    help="exit 1 when a finding is at least this severe (default: warning)")
     c.add_argument("--threshold", type=float, default=None,
                    help="near-duplicate similarity threshold, 0.5 to 1 (default: paperls.toml's, "
                         "else 0.8)")
-    c.add_argument("--max-file-size-mb", type=float, default=50.0)
+    c.add_argument("--max-file-size-mb", type=float, default=50.0, metavar="MB",
+                   help="skip larger files (default 50)")
     c.add_argument("--cache-dir", help="index cache folder (default: $XDG_CACHE_HOME/paperls)")
     c.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     c.add_argument("--fix", action="store_true",
-                   help="remove exact duplicates inside each list (the first copy stays) and fix "
-                        "miscased prefixes; writes atomically and keeps FILE.bak")
+                   help="apply every lossless fix: prefixes, wrapped tails, empty abstracts, "
+                        "exact copies inside a list (the first stays); atomic, keeps FILE.bak")
+    c.add_argument("--diff", action="store_true",
+                   help="with --fix: print the fixes as a unified diff and change nothing (exit "
+                        "1 if there is any)")
     c.add_argument("--no-backup", action="store_true", help="with --fix: keep no .bak file")
+    c.add_argument("--quiet", "-q", action="store_true",
+                   help="print the findings and nothing else (no summary, no warnings)")
+    c.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                   help="colour in text output (auto: on a terminal, unless NO_COLOR is set)")
     c.set_defaults(func=cmd_check)
-    t = sub.add_parser("topics", help="print the key phrases of every abstract")
-    t.add_argument("paths", nargs="+")
-    t.add_argument("--format", choices=["text", "jsonl"], default="text")
+    t = sub.add_parser("topics", help="print the key phrases of every abstract",
+                       description="Print the key phrases of every abstract.")
+    t.add_argument("paths", nargs="+", metavar="PATH", help="abstract-list files or folders")
+    t.add_argument("--format", choices=["text", "jsonl"], default="text",
+                   help="text lines, or one JSON object per abstract")
     t.add_argument("--top", type=int, default=10, help="phrases per abstract (default 10)")
-    t.add_argument("--max-file-size-mb", type=float, default=50.0)
+    t.add_argument("--max-file-size-mb", type=float, default=50.0, metavar="MB",
+                   help="skip larger files (default 50)")
     t.set_defaults(func=cmd_topics)
-    return ap
+    m = sub.add_parser("marks", help='list or remove "not a duplicate" marks',
+                       description='List or remove the "not a duplicate" marks of a folder '
+                                   '(its .paperls-marks file).')
+    m.add_argument("action", choices=["list", "remove"], help="list them, or remove some")
+    m.add_argument("folder", nargs="?", default=".", help="the workspace folder (default: .)")
+    m.add_argument("numbers", nargs="*", type=int, help="with remove: the marks' numbers, as "
+                                                        "list shows them")
+    m.add_argument("--lapsed", action="store_true",
+                   help="with remove: remove every mark whose texts changed")
+    m.set_defaults(func=cmd_marks)
+    return ap, {"serve": s, "check": c, "topics": t, "marks": m}
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = build_parser()
-    args = ap.parse_args(argv)
-    if args.cmd is None:
-        args = ap.parse_args(["serve", *(argv or sys.argv[1:])])
+    ap, subs = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in subs and argv[0] not in ("-h", "--help", "--version"):
+        argv = ["serve", *argv]  # `paperls` alone (or with serve's options) serves
+    args, extra = ap.parse_known_args(argv)
+    sp = subs[args.cmd]
+    if extra:
+        sp.error(f"unrecognized arguments: {' '.join(extra)}")  # the subcommand's usage
     threshold = getattr(args, "threshold", None)
     if threshold is not None and not 0.5 <= threshold <= 1:
-        ap.error("--threshold must be between 0.5 and 1")
+        sp.error("--threshold must be between 0.5 and 1")
+    if getattr(args, "diff", False) and not args.fix:
+        args.fix = True
     try:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
-
-
-__all__ = ["main", "SEVERITIES"]

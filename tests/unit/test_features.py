@@ -33,7 +33,10 @@ def test_diagnostic_codes_and_default_severities():
     assert (11, "duplicate-in-list", "warning") in found
     assert (7, "duplicate-across-lists", "information") in found
     (d,) = [d for d in diagnostics.document_diagnostics(ws, "a") if d.line == 1]
-    assert d.message.startswith("Duplicate abstract in this list: line 12 (exact), b:3 (exact)")
+    # The paper's name first; "this list" only for the copy in this list.
+    assert d.message == ("GPT-4o · audio inputs · autoregressive omni model: also at line 12 of "
+                         "this list (exact), in b:3 (exact)")
+    assert d.paper == "GPT-4o · audio inputs · autoregressive omni model"
     assert [(r.doc, r.line) for r in d.related] == [("a", 11), ("b", 2)]
 
 

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from conftest import TONY_A, example_text
 from paperls.cli import main
-from paperls.core.fixes import fix_text, split_keep_ends
+from paperls.core.fixes import fix_text
 from paperls.core.normalize import normalize
 from paperls.core.parse import parse
 

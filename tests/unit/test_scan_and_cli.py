@@ -5,7 +5,9 @@ import os
 import subprocess
 import sys
 
-from conftest import TONY_A, TONY_B
+import pytest
+
+from conftest import TONY_A, TONY_B, example_text
 from paperls.cli import main
 from paperls.host import scan
 from paperls.host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
@@ -36,13 +38,92 @@ def test_scan_reports_files_over_the_size_limit(workspace):
     assert "over the size limit" in warnings[0]
 
 
-def test_check_prints_findings_and_exit_codes(workspace, capsys):
+def test_check_groups_the_copies_of_each_paper(workspace, capsys):
     assert main(["check", str(workspace)]) == 0  # cross-list copies are information
+    out = capsys.readouterr().out
+    blocks = out.strip().split("\n\n")
+    assert len(blocks) == 4  # three papers, then the summary
+    gpt, codex, scaling, summary = blocks
+    assert gpt.splitlines()[0].startswith("GPT-4o")
+    assert "Codex" in codex.splitlines()[0]
+    assert "scaling laws" in scaling.splitlines()[0]
+    assert [ln.split()[0] for ln in gpt.splitlines()[2:]] == [
+        f"{workspace / TONY_A}:2", f"{workspace / TONY_B}:3"]
+    assert gpt.splitlines()[3].endswith("exact copy")
+    assert summary.splitlines()[0] == ("3 papers appear in more than one list; none twice in "
+                                       "one list.")
+    assert "\x1b[" not in out  # no colour when piped
+    assert main(["check", str(workspace), "--fail-on", "information"]) == 1
+
+
+def test_check_concise_names_the_paper_on_each_line(workspace, capsys):
+    main(["check", str(workspace), "--format", "concise"])
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 6
-    assert out[0].endswith("information: Same abstract in another list: "
-                           f"{workspace / TONY_B}:3 (exact) [duplicate-across-lists]")
-    assert main(["check", str(workspace), "--fail-on", "information"]) == 1
+    assert out[0] == (f"{workspace / TONY_A}:2:10: information: GPT-4o · audio inputs · "
+                      f"autoregressive omni model: also in {workspace / TONY_B}:3 (exact) "
+                      "[duplicate-across-lists]")
+
+
+def test_check_github_annotations_select_ignore_and_quiet(workspace, capsys):
+    main(["check", str(workspace), "--format", "github", "--select", "duplicate-across"])
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 6 and all(ln.startswith("::notice file=") for ln in out)
+    assert ",line=2,col=10," in out[0] and "title=paperls duplicate-across-lists::" in out[0]
+    main(["check", str(workspace), "--format", "concise", "--ignore", "duplicate-across-lists"])
+    assert capsys.readouterr().out == ""
+    (workspace / "c.txt").write_text("Me\nAbstract:A paper.\nNo prefix here.\n",
+                                      encoding="utf-8")
+    main(["check", str(workspace), "--quiet", "--select", "missing-prefix"])
+    got = capsys.readouterr()
+    assert got.out.splitlines() == ["Format problems",
+                                    f"  {workspace / 'c.txt'}:3:1: warning: Line without the "
+                                    "`Abstract:` prefix: it is not indexed as an abstract. "
+                                    "[missing-prefix]", ""]
+    assert got.err == ""
+
+
+def test_check_reads_standard_input_under_a_given_name(workspace, capsys, monkeypatch):
+    import io
+
+    text = example_text(TONY_A).splitlines()
+    stdin = "Guest\n" + text[1] + "\n"  # the GPT-4o abstract, as an unsaved buffer
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
+    main(["check", "-", str(workspace / TONY_B), "--stdin-filename", "draft.txt",
+          "--format", "concise"])
+    out = capsys.readouterr().out.splitlines()
+    assert any(ln.startswith("draft.txt:2:10: information: GPT-4o") for ln in out), out
+
+
+def test_check_exclude_and_usage_errors(workspace, capsys):
+    main(["check", str(workspace), "--exclude", TONY_B, "--format", "json"])
+    assert json.loads(capsys.readouterr().out) == []  # one list left: nothing shared
+    with pytest.raises(SystemExit) as err:
+        main(["check", str(workspace), "--no-such-option"])
+    assert err.value.code == 2
+    assert "usage: paperls check" in capsys.readouterr().err  # the subcommand's usage
+
+
+def test_check_fix_diff_previews_and_changes_nothing(tmp_path, capsys):
+    f = tmp_path / "l.txt"
+    before = "Me\nabstract:One paper.\nAbstract:One paper.\n"
+    f.write_text(before, encoding="utf-8")
+    assert main(["check", str(tmp_path), "--fix", "--diff", "--no-cache"]) == 1
+    out = capsys.readouterr().out
+    assert "-abstract:One paper." in out and out.startswith("--- a/")
+    assert f.read_text(encoding="utf-8") == before
+    assert not (tmp_path / "l.txt.bak").exists()
+
+
+def test_help_has_no_markup_and_every_option_has_help():
+    from paperls.cli import build_parser
+
+    _, subs = build_parser()
+    for name, sp in subs.items():
+        for action in sp._actions:
+            assert action.help, (name, action.dest)
+        text = sp.format_help()
+        assert "``" not in text and "**" not in text, name
 
 
 def test_check_json(workspace, capsys):
@@ -96,8 +177,8 @@ def test_bad_files_on_disk_are_reported_not_fatal(workspace, capsys):
 def test_project_file_settings_travel_with_the_lists(workspace, capsys):
     (workspace / "paperls.toml").write_text(
         '[paperls.severity]\nduplicateAcrossLists = "error"\n', encoding="utf-8")
-    assert main(["check", str(workspace), "--no-cache"]) == 1  # now errors, so it fails
-    assert "error: Same abstract in another list" in capsys.readouterr().out
+    assert main(["check", str(workspace), "--no-cache", "--format", "concise"]) == 1  # errors now
+    assert "error: GPT-4o" in capsys.readouterr().out
     (workspace / "paperls.toml").write_text("not = [valid toml", encoding="utf-8")
     assert main(["check", str(workspace), "--no-cache"]) == 0
     assert "paperls.toml: not read" in capsys.readouterr().err

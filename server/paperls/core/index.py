@@ -210,6 +210,10 @@ class Index:
         return [o for o, v in self._pairs.get(tid, {}).items()
                 if is_near_duplicate(v, self.threshold) and self._texts[o] is not None]
 
+    def live_keys(self) -> set[int]:
+        """The content keys of every indexed text (a mark is in force while both are here)."""
+        return set(self._by_key)
+
     def marked(self, ka: int, kb: int) -> bool:
         return (min(ka, kb), max(ka, kb)) in self.not_duplicates
 

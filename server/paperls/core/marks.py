@@ -10,6 +10,7 @@ malformed lines are ignored (and kept: the file is the user's).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 FILE_NAME = ".paperls-marks"
 _LINE = re.compile(r"^\s*not-duplicate\s+([0-9a-fA-F]{1,16})\s+([0-9a-fA-F]{1,16})\b")
@@ -28,3 +29,30 @@ def parse_marks(text: str) -> set[tuple[int, int]]:
 def mark_line(ka: int, kb: int, note: str = "") -> str:
     a, b = sorted((ka, kb))
     return f"not-duplicate {a:016x} {b:016x}" + (f"  # {note}" if note else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One mark line: its line number in the file, the two keys, and the user's note."""
+
+    line: int
+    a: int
+    b: int
+    note: str
+
+
+def entries(text: str) -> list[Entry]:
+    out = []
+    for no, line in enumerate(text.splitlines()):
+        m = _LINE.match(line)
+        if m:
+            a, b = sorted((int(m.group(1), 16), int(m.group(2), 16)))
+            note = line.split("#", 1)[1].strip() if "#" in line else ""
+            out.append(Entry(no, a, b, note))
+    return out
+
+
+def without_lines(text: str, lines: set[int]) -> str:
+    """The file's text without these lines (each with its line ending); the rest byte for byte."""
+    return "".join(piece for no, piece in enumerate(text.splitlines(keepends=True))
+                   if no not in lines)

@@ -153,7 +153,7 @@ def papers(ws: Workspace, docs: list[str] | None = None) -> list[Paper]:
         for node in nodes[1:]:
             c = by_place.get(node)
             if c is not None:
-                relation = how(c, first_text, text_at(ws, *node))
+                relation = "exact copy" if c.exact else how(c, first_text, text_at(ws, *node))
             else:  # linked through another copy
                 best = (copies.get(node) or [None])[0]
                 relation = f"via {ws.namer(best.doc)}:{best.line + 1}" if best else "linked"

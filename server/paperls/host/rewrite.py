@@ -44,7 +44,7 @@ def rewrite(path: Path, backup: bool = True, preview: bool = False) -> Rewrite:
     if preview:
         out.diff = "".join(difflib.unified_diff(
             decoded.text.splitlines(keepends=True), new.splitlines(keepends=True),
-            fromfile=f"a/{path.as_posix()}", tofile=f"b/{path.as_posix()}"))
+            fromfile=f"a/{path.as_posix().lstrip('/')}", tofile=f"b/{path.as_posix().lstrip('/')}"))
         return out
     digest = hashlib.blake2b(data).digest()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".paperls", dir=path.parent)
