@@ -54,7 +54,7 @@ async def test_hover_names_the_paper_and_its_other_copy(client, ws_uri):
     # The header line summarises the list.
     h = await client.text_document_hover_async(
         types.HoverParams(text_document=doc(a), position=pos(0, 1)))
-    assert "**10 abstracts**" in h.contents.value
+    assert "**10 papers**" in h.contents.value
     assert f"`{TONY_B}`: 3 papers" in h.contents.value
 
 

@@ -72,7 +72,7 @@ async def test_lenses_tokens_and_workspace_symbols(client, ws_uri):
     await wait_for_diagnostics(client, [a])
     lenses = await client.text_document_code_lens_async(types.CodeLensParams(text_document=doc(a)))
     titles = {x.range.start.line: x.command.title for x in lenses}
-    assert titles[1] == "in 1 other list" and titles[0].startswith("10 abstracts")
+    assert titles[1] == "in 1 other list" and titles[0].startswith("10 papers")
     toks = await client.text_document_semantic_tokens_full_async(
         types.SemanticTokensParams(text_document=doc(a)))
     assert list(toks.data[:5]) == [0, 0, 4, 0, 0]  # the header "Tony"

@@ -55,7 +55,7 @@ def test_hover_on_an_abstract_and_on_the_header():
     assert "28.8%" in h.markdown and "- `a`, line 8: exact" in h.markdown
     assert (h.line, h.start) == (4, len("Abstract:"))
     head = hover.hover(ws, "b", 0, 0)
-    assert "**7 abstracts**" in head.markdown and "`a`: 3 papers" in head.markdown
+    assert "**7 papers**" in head.markdown and "`a`: 3 papers" in head.markdown
     assert hover.hover(ws, "b", 99, 0) is None
 
 
@@ -109,3 +109,43 @@ def test_completion_offers_the_prefix_at_the_start_of_a_line():
 def test_completion_past_the_end_of_the_line_is_clamped():
     ws = workspace(**EXAMPLES)
     assert completion.complete(ws, "a", "Abstract:sparse", 3, 999)
+
+
+def test_a_near_copy_says_what_differs_and_hover_shows_the_words():
+    full = EXAMPLES["a"].splitlines()[1]
+    punct = full.replace(",", ";", 1)  # rounds to 100% similar: say what differs instead
+    ws = workspace(a="Me\n" + full + "\n", b="You\n" + punct + "\n")
+    (d,) = diagnostics.document_diagnostics(ws, "a")
+    assert d.code == "near-duplicate-across-lists"
+    assert d.message.endswith("also in b:2 (differs only in punctuation)"), d.message
+    edited = full.replace("any combination", "any mix")
+    ws = workspace(a="Me\n" + full + "\n", b="You\n" + edited + "\n")
+    h = hover.hover(ws, "a", 1, 12)
+    assert "**Differs from `b`, line 2:**" in h.markdown
+    assert "~~combination~~ **mix**" in h.markdown
+
+
+def test_a_truncated_copy_says_so_in_hover():
+    full = EXAMPLES["a"].splitlines()[1]
+    short = " ".join(full.split()[:40])
+    ws = workspace(a="Me\n" + short + "\n", b="You\n" + full + "\n")
+    h = hover.hover(ws, "a", 1, 12)
+    assert "**This is a truncated copy:** its 40 words open the 213-word version at `b`, line 2." in h.markdown
+
+
+def test_while_indexing_nothing_claims_there_is_no_copy():
+    ws = workspace(a=EXAMPLES["a"])
+    ws.ready = False  # the first scan has not landed
+    h = hover.hover(ws, "a", 2, 12)
+    assert "Indexing the workspace" in h.markdown and "No other copy" not in h.markdown
+    head = hover.hover(ws, "a", 0, 1)
+    assert "not known yet" in head.markdown and "no paper shared" not in head.markdown
+    ws.ready = True
+    assert "No other copy" in hover.hover(ws, "a", 2, 12).markdown
+
+
+def test_the_header_counts_papers_not_lines():
+    gpt = EXAMPLES["a"].splitlines()[1]
+    ws = workspace(a=EXAMPLES["a"] + "\n" + gpt + "\n" + gpt)
+    head = hover.hover(ws, "a", 0, 1)
+    assert "**10 papers** in `a` (12 abstract lines)" in head.markdown

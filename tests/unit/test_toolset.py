@@ -71,10 +71,11 @@ def test_duplicate_fixes_keep_one_copy():
     gpt = example_text(TONY_A).splitlines()[1]
     a = example_text(TONY_A) + "\n" + gpt
     ws = ws_of(a=a, b=example_text(TONY_B))
-    acts = {x.title: x for x in edits.actions(ws, "a", 11)}
+    acts = {x.title: x for x in edits.actions(ws, "a", 11)}  # a warning: in this list too
     removed = apply(a, [e for e in acts["Remove this duplicate copy"].edits])
     assert removed == example_text(TONY_A)
-    keep = acts["Keep this copy and remove the other 2 exact copies"]
+    keep = acts["Keep this copy and remove the others: this list (line 2); b (line 3)"]
+    assert not keep.preferred  # it edits another curator's list
     assert {e.doc for e in keep.edits} == {"a", "b"}
     new_a = apply(a, [e for e in keep.edits if e.doc == "a"])
     new_b = apply(example_text(TONY_B), [e for e in keep.edits if e.doc == "b"])
@@ -106,7 +107,7 @@ def test_lenses_hints_tokens_related_and_symbols():
     ws = ws_of(a=example_text(TONY_A), b=example_text(TONY_B))
     ws.fill_topics()
     ls = {x.line: x.title for x in lens.lenses(ws, "a")}
-    assert ls[0] == "10 abstracts · 0 with a copy here · papers shared with 1 other list"
+    assert ls[0] == "10 papers · 0 with a copy here · papers shared with 1 other list"
     assert ls[7] == "in 1 other list"
     hints = lens.inlay_hints(ws, "a", 0, 3, max_len=30)
     assert [h.line for h in hints] == [1, 2, 3] and all(len(h.label) <= 34 for h in hints)
@@ -118,3 +119,32 @@ def test_lenses_hints_tokens_related_and_symbols():
     assert near and all((p.doc, p.line) != ("b", 2) for p in near)
     syms = related.workspace_symbols(ws, "sparse autoencoders")
     assert syms[0].doc == "a" and syms[0].line == 2
+
+
+def test_fixes_that_edit_another_list_need_a_warning_or_the_setting():
+    ws = ws_of(a=example_text(TONY_A), b=example_text(TONY_B))  # shared: information only
+    titles = [x.title for x in edits.actions(ws, "a", 1)]
+    assert titles == ["Remove this duplicate copy"]  # this list only
+    titles = [x.title for x in edits.actions(ws, "a", 1, other_lists=True)]
+    assert titles[1] == "Keep this copy and remove the others: b (line 3)"
+    warned = [x.title for x in edits.actions(ws, "a", 1, {"duplicate-across-lists": "warning"})]
+    assert len(warned) == 2
+
+
+def test_truncated_and_near_copies_and_empty_abstracts_get_their_fixes():
+    full = example_text(TONY_A).splitlines()[1]
+    short = " ".join(full.split()[:40])  # its first sentences: a truncated copy
+    text = "Me\n" + short + "\nAbstract:\n"
+    ws = ws_of(a=text, b="You\n" + full + "\n")
+    (act,) = [x for x in edits.actions(ws, "a", 1) if x.title.startswith("Replace")]
+    assert act.title == "Replace with the full version from b:2"
+    assert apply(text, list(act.edits)).splitlines()[1] == full
+    (empty,) = edits.actions(ws, "a", 2)
+    assert empty.title == "Remove this empty abstract" and empty.codes == ("empty-abstract",)
+    near = full.replace("omni model", "omnimodal model").replace("any combination", "any mix")
+    text = "Me\n" + full + "\n" + near + "\n"
+    ws = ws_of(a=text)
+    (keep,) = [x for x in edits.actions(ws, "a", 2) if x.title.startswith("Remove this version")]
+    assert keep.title.startswith("Remove this version and keep line 2's: “…")
+    assert "omni model" in keep.title  # the other version's words where they differ
+    assert apply(text, list(keep.edits)) == "Me\n" + full + "\n"

@@ -47,6 +47,9 @@ class Workspace:
         self.namer: Callable[[str], str] = namer or (lambda d: d)
         self._top: dict[int, dict[int, list[Phrase]]] = {}  # tid -> {top: phrases} (hover...)
         self._topic_revision = 0
+        self.ready = True
+        """False while this model stands in for a workspace whose first scan has not landed:
+        features then say "indexing" instead of "no other copy"."""
 
     @property
     def revision(self) -> tuple[int, int]:

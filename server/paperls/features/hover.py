@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..core.workspace import Workspace
-from .diagnostics import how
+from .papers import distinct_papers, how, text_at, word_diff
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +57,46 @@ def _abstract_hover(ws: Workspace, doc: str, a) -> HoverResult:
         parts += ["", f"**Also in {len(copies)} other place{'s' if len(copies) > 1 else ''}:**"]
         for c in copies[:10]:
             where = "this list" if c.doc == doc else f"`{ws.namer(c.doc)}`"
-            parts.append(f"- {where}, line {c.line + 1}: {how(c)}")
+            parts.append(f"- {where}, line {c.line + 1}: {how(c, a.text, text_at(ws, c.doc, c.line))}")
         if len(copies) > 10:
             parts.append(f"- … and {len(copies) - 10} more")
+        parts += _differences(ws, doc, a, copies)
+    elif not ws.ready:
+        parts += ["", "*Indexing the workspace: copies in other lists are not known yet.*"]
     else:
         parts += ["", "*No other copy in the workspace.*"]
     return HoverResult("\n".join(parts), a.line, a.start, a.end)
+
+
+def _differences(ws: Workspace, doc: str, a, copies) -> list[str]:
+    """For the closest copy that is not exact: the words that differ, as a merge view shows
+    them (~~deleted~~ from this text, **inserted** in the other)."""
+    near = next((c for c in copies if not c.exact), None)
+    other = text_at(ws, near.doc, near.line) if near else None
+    if near is None or other is None:
+        return []
+    where = "line" if near.doc == doc else f"`{ws.namer(near.doc)}`, line"
+    mine, theirs = a.text.split(), other.split()
+    if near.contained and len(mine) < len(theirs):
+        return ["", f"**This is a truncated copy:** its {len(mine):,} words open the "
+                    f"{len(theirs):,}-word version at {where} {near.line + 1}."]
+    if near.contained:
+        return ["", f"**The copy at {where} {near.line + 1} is truncated:** its "
+                    f"{len(theirs):,} words open this {len(mine):,}-word version."]
+    changes = word_diff(a.text, other)
+    if not changes:
+        return ["", f"**Differs from {where} {near.line + 1}** only in case and punctuation."]
+    out = ["", f"**Differs from {where} {near.line + 1}:**"]
+    for ch in changes:
+        bits = [_md(ch.before)] if ch.before else []
+        if ch.deleted:
+            bits.append(f"~~{_md(ch.deleted)}~~")
+        if ch.inserted:
+            bits.append(f"**{_md(ch.inserted)}**")
+        if ch.after:
+            bits.append(_md(ch.after))
+        out.append("- …" + " ".join(bits) + "…")
+    return out
 
 
 def _list_hover(ws: Workspace, doc: str) -> HoverResult:
@@ -77,8 +111,10 @@ def _list_hover(ws: Workspace, doc: str) -> HoverResult:
             in_list += 1
         for other in {c.doc for c in f.copies if c.doc != doc}:
             shared[other] += 1
+    distinct = distinct_papers(ws, doc)
     parts = [f"### {_md(header)}", "",
-             f"**{n} abstract{'s' if n != 1 else ''}** in `{ws.namer(doc)}`"]
+             f"**{distinct} paper{'s' if distinct != 1 else ''}** in `{ws.namer(doc)}`"
+             + (f" ({n} abstract lines)" if n != distinct else "")]
     if d.parsed.problems:
         parts.append(f"- {len(d.parsed.problems)} malformed line(s)")
     parts.append(f"- {in_list} abstract(s) with a copy inside this list" if in_list
@@ -89,6 +125,10 @@ def _list_hover(ws: Workspace, doc: str) -> HoverResult:
             parts.append(f"- `{ws.namer(other)}`: {k} paper{'s' if k > 1 else ''}")
         if len(shared) > 10:
             parts.append(f"- … and {len(shared) - 10} more lists")
+    elif not ws.ready:
+        parts.append("- *indexing the workspace: papers shared with other lists are not known "
+                     "yet*")
     else:
         parts.append("- no paper shared with another list")
     return HoverResult("\n".join(parts), 0, 0, len(d.parsed.lines[0]))
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.workspace import Workspace
+from .papers import distinct_papers
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +31,11 @@ def lenses(ws: Workspace, doc: str) -> list[Lens]:
     if d.parsed.header is not None:
         shared = {c.doc for f in findings for c in f.copies if c.doc != doc}
         inside = sum(1 for f in findings if any(c.doc == doc for c in f.copies))
-        n = len(d.parsed.abstracts)
-        out.append(Lens(0, f"{n} abstract{'s' if n != 1 else ''} · {inside} with a copy here · "
-                           f"papers shared with {len(shared)} other list"
-                           f"{'s' if len(shared) != 1 else ''}",
-                        tuple((c.doc, c.line) for f in findings for c in f.copies)))
+        n = distinct_papers(ws, doc)
+        lists = (f"papers shared with {len(shared)} other list{'s' if len(shared) != 1 else ''}"
+                 if ws.ready else "indexing the workspace…")
+        out.append(Lens(0, f"{n} paper{'s' if n != 1 else ''} · {inside} with a copy here · "
+                           + lists, tuple((c.doc, c.line) for f in findings for c in f.copies)))
     for f in findings:
         others = {c.doc for c in f.copies if c.doc != doc}
         here = sum(1 for c in f.copies if c.doc == doc)
@@ -51,6 +52,9 @@ def inlay_hints(ws: Workspace, doc: str, first: int, last: int, max_len: int = 6
     d = ws.index.document(doc)
     if d is None:
         return []
+    if not ws.ready:  # one hint on the header, not tags that the index may still change
+        return [Hint(0, len(d.parsed.lines[0]), " ⟨paperls: indexing…⟩")] \
+            if d.parsed.header is not None and first == 0 else []
     out = []
     for a in d.parsed.abstracts:
         if first <= a.line <= last:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..core.summary import title_parts
 from ..core.workspace import Workspace
+from .papers import paper_title
 
 _URL = re.compile(r"\bhttps?://[^\s<>\"'`]+")
 _ARXIV = re.compile(r"\barXiv:\s?(\d{4}\.\d{4,5}(?:v\d+)?)\b|\barxiv\.org/abs/(\d{4}\.\d{4,5})", re.I)
@@ -39,7 +39,7 @@ def outline(ws: Workspace, doc: str) -> list[Symbol]:
         return []
     kids = []
     for a in d.parsed.abstracts:
-        name = " · ".join(title_parts(ws.topics(doc, a, 8), 3, a.text[:600])) or a.text[:60]
+        name = paper_title(ws, doc, a)
         kids.append(Symbol(name, f"line {a.line + 1}", a.line, 0, a.end))
     if d.parsed.header is None:
         return kids

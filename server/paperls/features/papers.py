@@ -179,3 +179,23 @@ def summary_line(found: list[Paper]) -> str:
     second = (f"{twice} paper{'s appear' if twice != 1 else ' appears'} twice in one list"
               if twice else "none twice in one list")
     return f"{first[0].upper()}{first[1:]}; {second}."
+
+
+def distinct_papers(ws: Workspace, doc: str) -> int:
+    """Abstract lines minus the later copies of a paper inside this list."""
+    d = ws.index.document(doc)
+    if d is None:
+        return 0
+    parent = {a.line: a.line for a in d.parsed.abstracts}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for f in ws.index.findings(doc):
+        for c in f.copies:
+            if c.doc == doc and c.line in parent:
+                parent[find(c.line)] = find(f.line)
+    return len({find(x) for x in parent})

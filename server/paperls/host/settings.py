@@ -46,6 +46,9 @@ class Settings:
     """paperls.index.maxFileSizeMB: larger files are skipped with a logged reason."""
     completion_max_items: int = 50
     """paperls.completion.maxItems"""
+    quick_fix_other_lists: bool = False
+    """paperls.quickFix.otherLists: offer quick fixes that edit other lists (another curator's)
+    on information-level findings too; they are always offered on warnings and errors."""
     code_lens: bool = True
     """paperls.codeLens.enabled: lenses on abstracts with copies and on the header."""
     inlay_hints: bool = False
@@ -82,6 +85,7 @@ KEYS: dict[str, str] = {
     "index.exclude": "exclude",
     "index.maxFileSizeMB": "max_file_size_mb",
     "completion.maxItems": "completion_max_items",
+    "quickFix.otherLists": "quick_fix_other_lists",
     "codeLens.enabled": "code_lens",
     "inlayHints.enabled": "inlay_hints",
     "inlayHints.maxLength": "inlay_max_length",

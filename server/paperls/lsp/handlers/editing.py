@@ -38,6 +38,8 @@ def on_formatting(ls: PaperServer, params: types.DocumentFormattingParams):
 
 def on_code_action(ls: PaperServer, params: types.CodeActionParams):
     uri, parsed = doc(ls, params.text_document.uri)
+    if documents.is_marks_file(uri):
+        return remove_mark_actions(ls, uri, params.range)
     if parsed is None:
         return []
     codec = ls.workspace.position_codec
@@ -46,12 +48,33 @@ def on_code_action(ls: PaperServer, params: types.CodeActionParams):
     out = []
     for line in range(first, min(last, first + 200) + 1):
         on_line = [d for d in params.context.diagnostics if d.range.start.line == line]
-        for act in edits.actions(ls.model, uri, line):
+        for act in edits.actions(ls.model, uri, line, ls.settings.severities(),
+                                 ls.settings.quick_fix_other_lists):
             out.append(types.CodeAction(
                 title=act.title, kind=convert.ACTION_KINDS[act.kind],
                 diagnostics=[d for d in on_line if d.code in act.codes] or None,
                 is_preferred=act.preferred or None, edit=workspace_edit(ls, act.edits)))
         out.extend(mark_actions(ls, uri, line, on_line))
+    return out
+
+
+def remove_mark_actions(ls: PaperServer, uri: str, rng: types.Range) -> list[types.CodeAction]:
+    """In the marks file: "Remove this mark" on each mark line in the range (the pair is then
+    reported again if it is still a duplicate)."""
+    text = documents.editor_text(ls, uri)
+    if text is None:
+        return []
+    lines = text.split("\n")
+    out = []
+    for e in marks.entries(text):
+        if rng.start.line <= e.line <= rng.end.line:
+            end = types.Position(e.line + 1, 0) if e.line + 1 < len(lines) else \
+                types.Position(e.line, ls.workspace.position_codec.client_num_units(lines[e.line]))
+            out.append(types.CodeAction(
+                title=f"Remove this mark ({e.note})" if e.note else "Remove this mark",
+                kind=types.CodeActionKind.QuickFix, edit=types.WorkspaceEdit(changes={
+                    documents.to_client(ls, uri): [types.TextEdit(
+                        types.Range(types.Position(e.line, 0), end), "")]})))
     return out
 
 

@@ -52,6 +52,7 @@ async def reindex(ls: PaperServer) -> None:
 
 def initialize(ls: PaperServer, params: types.InitializeParams) -> None:
     set_roots(ls, _roots(params))
+    ls.model.ready = not ls.roots  # until the first scan lands, features say "indexing"
     ls.caps = ClientCaps.decode(params.capabilities)
     apply_settings(ls, params.initialization_options)
 
