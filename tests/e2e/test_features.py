@@ -33,8 +33,13 @@ async def test_shared_papers_are_reported_across_lists_and_nothing_else(client, 
         assert d.code == "duplicate-across-lists"
         assert d.source == "paperls"
         assert d.severity == types.DiagnosticSeverity.Information
-    # The message names the other copy (Neovim shows no related information) ...
-    assert f"{TONY_B}:{GPT4O_B + 1}" in da[0].message
+    # The message names the paper, then the other copy (Neovim shows no related information)
+    assert [d.message.split(":")[0] for d in da] == [
+        "GPT-4o · audio inputs · autoregressive omni model",
+        "Codex · GPT language model fine-tuned · GitHub Copilot",
+        "YFCC100M image distribution downsampled · empirical scaling laws · model size"]
+    assert da[0].message.endswith(f"also in {TONY_B}:{GPT4O_B + 1} (exact)")
+    assert "this list" not in da[0].message  # only for copies in this list
     # ... and relatedInformation links it, at the abstract's text (after `Abstract:`).
     rel = da[0].related_information
     assert rel and rel[0].location.uri == b
@@ -195,3 +200,25 @@ def test_bad_params_get_an_error_not_silence(workspace):
         assert "GPT-4o" in got["result"]["contents"]["value"]
     finally:
         srv.close()
+
+
+async def test_a_near_copy_shows_its_word_diff_and_fixes_stay_in_this_list(client, ws_uri):
+    """Edit B's GPT-4o abstract: A's hover shows the words that differ; the information-level
+    finding offers no fix that edits the other curator's list."""
+    a, b = ws_uri(TONY_A), ws_uri(TONY_B)
+    text = example_text(TONY_B).replace("any combination", "any mix", 1)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+        uri=b, language_id="plaintext", version=1, text=text)))
+    await wait_for_diagnostics(client, [a], check=lambda: any(
+        d.code == "near-duplicate-across-lists" for d in client.diagnostics.get(a, [])))
+    h = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc(a), position=pos(GPT4O_A)))
+    assert f"**Differs from `{TONY_B}`, line {GPT4O_B + 1}:**" in h.contents.value
+    assert "~~combination~~ **mix**" in h.contents.value
+    found = [d for d in client.diagnostics[a] if d.range.start.line == CODEX_A]
+    acts = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=doc(a), range=found[0].range,
+        context=types.CodeActionContext(diagnostics=found)))
+    titles = [x.title for x in acts]
+    assert "Remove this duplicate copy" in titles
+    assert not any(TONY_B in t for t in titles), titles  # information level: this list only

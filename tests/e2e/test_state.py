@@ -214,3 +214,35 @@ def test_the_topic_worker_ends_when_its_server_is_killed(workspace):
     while any(_alive(w) for w in workers) and time.monotonic() < end:
         time.sleep(0.1)
     assert not any(_alive(w) for w in workers), "the topic worker outlived its server"
+
+
+def test_nothing_stale_shows_while_the_initial_index_runs(workspace):
+    """While the scan runs, hover and lenses say it is under way (not "no other copy"); when
+    it lands, clients that can are asked to refresh their lenses, hints and tokens."""
+    srv = RawServer(env={**os.environ, "PAPERLS_TEST_SCAN_PAUSE": "1.5"})
+    try:
+        caps = {"workspace": {"codeLens": {"refreshSupport": True},
+                              "inlayHint": {"refreshSupport": True},
+                              "semanticTokens": {"refreshSupport": True}}}
+        srv.request("initialize", {"processId": None, "rootUri": uri(workspace),
+                                   "capabilities": caps})
+        srv.notify("initialized", {})
+        a = uri(workspace / TONY_A)
+        _open(srv, a, example_text(TONY_A))
+        hover = srv.request("textDocument/hover", {"textDocument": {"uri": a},
+                                                   "position": {"line": 1, "character": 12}})
+        assert srv.request("paperls/status", {})["result"]["indexing"]
+        text = hover["result"]["contents"]["value"]
+        assert "Indexing the workspace" in text and "No other copy" not in text
+        lenses = srv.request("textDocument/codeLens", {"textDocument": {"uri": a}})["result"]
+        assert "indexing" in lenses[0]["command"]["title"]
+        _wait_indexed(srv)
+        srv.drain(0.5)
+        methods = {m["method"] for m in srv.server_requests}
+        assert {"workspace/codeLens/refresh", "workspace/inlayHint/refresh",
+                "workspace/semanticTokens/refresh"} <= methods
+        hover = srv.request("textDocument/hover", {"textDocument": {"uri": a},
+                                                   "position": {"line": 1, "character": 12}})
+        assert f"`{TONY_B}`, line 3: exact" in hover["result"]["contents"]["value"]
+    finally:
+        srv.close()
