@@ -40,6 +40,10 @@ def _check(got: dict, workspace: Path) -> None:
     lines = sorted(d["line"] for d in got["diagnostics"])
     assert lines == [1, 7, 10], got["diagnostics"]
     assert all(TONY_B in d["message"] for d in got["diagnostics"])
+    # Each finding names its paper, as the editor's diagnostic list shows it.
+    by_line = {d["line"]: d["message"] for d in got["diagnostics"]}
+    assert "GPT-4o" in by_line[1] and "Codex" in by_line[7]  # (Eglot puts the code first)
+    assert "scaling laws" in by_line[10]
     assert "GPT-4o" in got["hover"] and TONY_B in got["hover"]
     assert [(Path(d["uri"]).name, d["line"]) for d in got["definition"]] == [(TONY_B, 4)]
     assert "sparse autoencoders" in [c.casefold() for c in got["completion"][:5]], got["completion"]

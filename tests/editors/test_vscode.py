@@ -98,6 +98,9 @@ def test_vscode_extension(tools: Path, workspace: Path, tmp_path: Path):
     # What a user sees: squiggles on the three shared papers, and Problems naming the other list.
     assert results["squiggles"] >= 3
     assert sum(TONY_B in p for p in results["problems"]) >= 3, results["problems"]
+    # ... each naming its paper.
+    for name in ("GPT-4o", "Codex", "scaling laws"):
+        assert any(name in p for p in results["problems"]), (name, results["problems"])
     assert "GPT-4o" in results["hover"] and TONY_B in results["hover"], results["hover"]
     assert TONY_B in (results["afterDefinition"] or ""), results["afterDefinition"]
     assert any("sparse autoencoders" in c.casefold() for c in results["completion"][:5]), \
