@@ -18,6 +18,10 @@ LEVELS = {"error": 0, "warning": 1, "information": 2, "hint": 3}
 STDIN = "-"
 
 
+def _n(k: int, noun: str) -> str:
+    return f"{k:,} {noun}{'' if k == 1 else 's'}" if k else f"no {noun}s"
+
+
 def _codes(values: list[str] | None) -> list[str]:
     return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
 
@@ -147,10 +151,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not args.quiet:
             problems = sum(1 for f in findings if f.get("cluster") is None)
             print(summary_line(found))
+            lists = stats.files + (STDIN in args.paths)
             print(style.dim(
-                f"{stats.files + (STDIN in args.paths)} list(s), {ws.index.abstract_count} "
-                f"abstract(s), {len(findings)} finding(s), {problems} format problem(s), in "
-                f"{stats.seconds:.2f} s" + (f" ({stats.cached_files} list(s) from the cache)"
+                f"{_n(lists, 'list')}, {_n(ws.index.abstract_count, 'abstract')}, "
+                f"{_n(len(findings), 'finding')}, {_n(problems, 'format problem')}, in "
+                f"{stats.seconds:.2f} s" + (f" ({_n(stats.cached_files, 'list')} from the cache)"
                                             if stats.cached_files else "")))
     worst = min((LEVELS[f["severity"]] for f in findings), default=99)
     if args.fail_on != "never" and worst <= LEVELS[args.fail_on]:
