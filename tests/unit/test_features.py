@@ -34,9 +34,9 @@ def test_diagnostic_codes_and_default_severities():
     assert (7, "duplicate-across-lists", "information") in found
     (d,) = [d for d in diagnostics.document_diagnostics(ws, "a") if d.line == 1]
     # The paper's name first; "this list" only for the copy in this list.
-    assert d.message == ("GPT-4o · audio inputs · autoregressive omni model: also at line 12 of "
+    assert d.message == ("GPT-4o · autoregressive omni model · audio inputs: also at line 12 of "
                          "this list (exact), in b:3 (exact)")
-    assert d.paper == "GPT-4o · audio inputs · autoregressive omni model"
+    assert d.paper == "GPT-4o · autoregressive omni model · audio inputs"
     assert [(r.doc, r.line) for r in d.related] == [("a", 11), ("b", 2)]
 
 

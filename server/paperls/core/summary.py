@@ -142,11 +142,20 @@ def introduced_name(text: str) -> str | None:
 
 
 def title_parts(topics: list[Phrase], limit: int = 4, text: str = "") -> list[str]:
-    """The paper's own name if it gives one, then names, then the best other phrases, none
-    repeating a word already shown ("GPT-4o · autoregressive omni model", not
-    "GPT-4o · GPT-4o capabilities")."""
-    names = [p for p in topics if any(is_name(w) or w.isupper() for w in p.text.split())]
-    ordered = names[:2] + [p for p in topics if p not in names[:2]]
+    """The paper's own name if it gives one, then the phrases of its contribution sentence
+    ("We introduce ...") and of its first sentence, then the best other phrases, none repeating
+    a word already shown ("GPT-4o · autoregressive omni model", not "GPT-4o · GPT-4o
+    capabilities").
+
+    Measured against real titles (bench/headlines.py, 1,500 corpus abstracts, three parts):
+    title-word recall 0.368 with the contribution and first sentences first, 0.337 with names
+    first, 0.349 for the abstract's top TF-IDF words of the same length.
+    """
+    sents = sentences(text) if text else []
+    claim = next((s for s in sents if _CLAIM.search(s)), "")
+    focus = f"{claim} {sents[0] if sents else ''}".casefold()
+    inside = [p for p in topics if p.text.casefold() in focus]
+    ordered = inside + [p for p in topics if p not in inside]
     own = introduced_name(text) if text else None
     parts: list[str] = [own] if own else []
     seen: set[str] = set(own.casefold().split()) if own else set()
