@@ -18,10 +18,8 @@ import random
 import re
 import sys
 from collections import Counter
-from pathlib import Path
 
 from corpus import CORPORA
-
 from paperls.core.parse import parse
 from paperls.core.workspace import Workspace
 from paperls.features.papers import paper_title
