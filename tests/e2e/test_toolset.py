@@ -103,6 +103,21 @@ async def test_marking_a_near_copy_as_not_a_duplicate(client, workspace):
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
         types.FileEvent(uri=uri(workspace / ".paperls-marks"), type=types.FileChangeType.Created)]))
     await wait_for_diagnostics(client, [u], check=lambda: not client.diagnostics[u])
+    # Open the marks file: each mark line has "Remove this mark"; removing both (as the
+    # client would apply the edits) brings the findings back.
+    marks_uri = uri(workspace / ".paperls-marks")
+    text = "".join(lines)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+        uri=marks_uri, language_id="plaintext", version=1, text=text)))
+    got = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=doc(marks_uri), range=types.Range(types.Position(0, 0), types.Position(1, 0)),
+        context=types.CodeActionContext(diagnostics=[])))
+    assert [a.title.split(" (")[0] for a in got] == ["Remove this mark", "Remove this mark"]
+    assert "c.txt:2" in got[0].title  # the note says which pair
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=marks_uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text="")]))
+    await wait_for_diagnostics(client, [u], check=lambda: bool(client.diagnostics[u]))
 
 
 async def test_inlay_hints_and_related_references_when_switched_on(client, ws_uri):

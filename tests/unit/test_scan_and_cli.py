@@ -134,6 +134,15 @@ def test_check_json(workspace, capsys):
         "line": 2, "column": 10, "severity": "information", "code": "duplicate-across-lists",
         "similarity": 1.0}
     assert first["related"] == [{"path": str(workspace / TONY_B), "line": 3}]
+    # Every copy of one paper carries its title and one cluster id; three papers, three ids.
+    assert first["title"].startswith("GPT-4o")
+    twin = [f for f in data if f["path"] == str(workspace / TONY_B) and f["line"] == 3]
+    assert twin[0]["cluster"] == first["cluster"] and twin[0]["title"] == first["title"]
+    assert len({f["cluster"] for f in data}) == 3
+    main(["check", str(workspace), "--format", "sarif"])
+    result = json.loads(capsys.readouterr().out)["runs"][0]["results"][0]
+    assert result["properties"]["cluster"] == first["cluster"]
+    assert result["properties"]["title"] == first["title"]
 
 
 def test_check_survives_bad_files(tmp_path, capsys):
@@ -190,3 +199,26 @@ def test_topics_says_when_a_named_file_is_not_a_list(tmp_path, capsys):
     assert main(["topics", str(notes)]) == 0
     err = capsys.readouterr().err
     assert "notes.txt: not an abstract list" in err
+
+
+def test_marks_list_and_remove(workspace, capsys):
+    from paperls.core.index import Index
+    from paperls.core.marks import mark_line
+    from paperls.core.parse import parse
+
+    ix = Index()
+    ix.bulk_load([("a", parse(example_text(TONY_A)))])
+    live = [ix.key_of("a", 1), ix.key_of("a", 2)]
+    path = workspace / ".paperls-marks"
+    path.write_text("# decisions of the reading group\n"
+                    + mark_line(*live, "a:2 | a:3") + "\n"
+                    + mark_line(1, 2, "texts long gone") + "\n", encoding="utf-8")
+    assert main(["marks", "list", str(workspace)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["1. a:2 | a:3  [in force]", "2. texts long gone  [lapsed (a text changed)]"]
+    assert main(["marks", "remove", str(workspace), "--lapsed"]) == 0
+    text = path.read_text(encoding="utf-8")
+    assert "long gone" not in text and "a:2 | a:3" in text
+    assert text.startswith("# decisions of the reading group\n")  # other lines kept
+    assert main(["marks", "remove", str(workspace), "7"]) == 2
+    assert "no mark numbered 7" in capsys.readouterr().err
