@@ -116,6 +116,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.threshold is None:
         args.threshold = settings.near_threshold
     ws, stats = _load(args, roots, warnings, settings)
+    ws.set_threshold(args.threshold, settings.possible_threshold)
     warnings += [f"{p}: not an abstract list (no line starts with `Abstract:`)" for p in roots
                  if p.is_file() and str(p) not in ws.index.docs
                  and p.stat().st_size <= args.max_file_size_mb * 1e6]
@@ -133,6 +134,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             return 1 if changed else 0
         if changed:  # findings of the fixed files, as they are now
             ws, stats = _load(args, roots, [], settings)
+            ws.set_threshold(args.threshold, settings.possible_threshold)
     select, ignore = _codes(args.select), _codes(args.ignore)
     findings = _findings(ws, settings, select, ignore)
     style = output.Style(sys.stdout, args.color)

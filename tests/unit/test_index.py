@@ -92,9 +92,13 @@ def test_threshold_change_needs_no_rematching():
     sim = copy.similarity
     assert 0.8 < sim < 1.0
     ix.threshold = min(1.0, sim + 0.01)
-    assert ix.copies("a", 1) == []
+    assert ix.copies("a", 1) == []  # below the threshold, and the revised-version tier is off
+    ix.possible_threshold = 0.55  # with it on: "probably the same paper", a revised version
+    (copy,) = ix.copies("a", 1)
+    assert copy.possible and copy.reason == "revised version"
     ix.threshold = 0.8
-    assert len(ix.copies("a", 1)) == 1
+    (copy,) = ix.copies("a", 1)
+    assert not copy.possible and copy.reason == "near copy"
 
 
 def test_not_a_duplicate_marks_hide_a_pair_until_a_text_changes():

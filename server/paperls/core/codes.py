@@ -9,8 +9,12 @@ DUPLICATE_IN_LIST = "duplicate-in-list"
 NEAR_DUPLICATE_IN_LIST = "near-duplicate-in-list"
 DUPLICATE_ACROSS_LISTS = "duplicate-across-lists"
 NEAR_DUPLICATE_ACROSS_LISTS = "near-duplicate-across-lists"
+# Probably the same paper (a revised version, a short opening): a lower confidence.
+POSSIBLE_DUPLICATE_IN_LIST = "possible-duplicate-in-list"
+POSSIBLE_DUPLICATE_ACROSS_LISTS = "possible-duplicate-across-lists"
 DUPLICATE_CODES = (DUPLICATE_IN_LIST, NEAR_DUPLICATE_IN_LIST, DUPLICATE_ACROSS_LISTS,
-                   NEAR_DUPLICATE_ACROSS_LISTS)
+                   NEAR_DUPLICATE_ACROSS_LISTS, POSSIBLE_DUPLICATE_IN_LIST,
+                   POSSIBLE_DUPLICATE_ACROSS_LISTS)
 FORMAT_CODES = tuple(c.value for c in ProblemCode)
 
 SEVERITIES = ("error", "warning", "information", "hint", "off")
@@ -20,5 +24,7 @@ DEFAULT_SEVERITY: dict[str, str] = {
     NEAR_DUPLICATE_IN_LIST: "warning",
     DUPLICATE_ACROSS_LISTS: "information",
     NEAR_DUPLICATE_ACROSS_LISTS: "information",
+    POSSIBLE_DUPLICATE_IN_LIST: "information",
+    POSSIBLE_DUPLICATE_ACROSS_LISTS: "hint",
     "format": "warning",
 }

@@ -28,9 +28,20 @@ import numpy as np
 from . import sketch
 from .normalize import exact_key, normalize, tokens
 from .parse import Abstract, ParsedList
-from .similarity import DEFAULT_THRESHOLD, Verdict, compare, is_near_duplicate
+from .similarity import (
+    DEFAULT_THRESHOLD,
+    POSSIBLE_THRESHOLD,
+    Verdict,
+    compare,
+    is_near_duplicate,
+    is_possible_duplicate,
+    why,
+)
 
 BUCKET_CAP = 400  # a band bucket with more distinct texts than this is boilerplate, not papers
+_NONE = Verdict(0.0, 0.0, 0.0, False, False)
+_LSH = sketch.BANDS + 2  # key columns paired with each other: bands and edges
+_OPEN = slice(_LSH, sketch.KEYS - 1)  # opening keys, looked up by short texts only
 _BATCH = 2000  # texts sketched at once: ~2.7 MB of text, ~100 MB of NumPy temporaries
 
 
@@ -43,6 +54,8 @@ class Copy:
     exact: bool
     similarity: float  # 1.0 for exact copies
     contained: bool = False  # a near copy that is a truncated version of the other
+    possible: bool = False  # probably the same paper (a revised version, a short opening)
+    reason: str = ""  # "near copy", "truncated copy", "revised version" (not for exact copies)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +83,7 @@ class Sketched:
     """What the index knows of one abstract that can be cached: its exact key and band keys."""
 
     key: int
-    bands: bytes  # (BANDS + 2) little-endian uint64 band and edge keys
+    bands: bytes  # sketch.KEYS little-endian uint64 keys: bands, edges, openings, lookup
 
 
 @dataclass(slots=True)
@@ -110,8 +123,10 @@ class Change:
 class Index:
     """The one owner of index state. Not thread-safe: mutate from one thread at a time."""
 
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD,
+                 possible_threshold: float = POSSIBLE_THRESHOLD) -> None:
         self._threshold = threshold
+        self._possible = possible_threshold
         self.docs: dict[str, Document] = {}
         self._texts: list[_Text | None] = []
         self._by_key: dict[int, int] = {}  # hash of the normalised text -> text id
@@ -120,6 +135,12 @@ class Index:
         self._static_keys = np.zeros(0, dtype=np.uint64)
         self._static_tids = np.zeros(0, dtype=np.int64)
         self._overlay: dict[int, list[int]] = {}
+        # Openings: a sorted static table and an overlay, looked up by short texts; and the
+        # short texts by their lookup key, which a new long text looks up.
+        self._open_keys = np.zeros(0, dtype=np.uint64)
+        self._open_tids = np.zeros(0, dtype=np.int64)
+        self._open_overlay: dict[int, list[int]] = {}
+        self._short: dict[int, list[int]] = {}
         # Scratch of one change: texts born (with their normalised form) and died in it.
         self._born: list[tuple[int, str | None]] = []
         self._died: list[int] = []
@@ -127,7 +148,7 @@ class Index:
         """Bumped at the start of every change: a reader off the event loop that sees the
         same revision before and after its read saw one consistent state."""
         self._abstracts = 0  # running count, for the status request
-        self._with_copies: tuple[tuple[int, float], int] | None = None  # (revision, threshold)
+        self._with_copies: tuple[tuple, int] | None = None  # ((revision, thresholds), count)
         self._orphans: list[int] = []
         # Pairs of text keys a user marked "not a duplicate": a mark lapses by itself when
         # either text changes, since its key changes with it.
@@ -143,6 +164,21 @@ class Index:
     def threshold(self, value: float) -> None:
         self.revision += 1
         self._threshold = value
+
+    @property
+    def possible_threshold(self) -> float:
+        return self._possible
+
+    @possible_threshold.setter
+    def possible_threshold(self, value: float) -> None:
+        self.revision += 1
+        self._possible = value
+
+    def _linked(self, v: Verdict) -> tuple[bool, bool]:
+        """(near, possible) for a verdict at the current thresholds."""
+        if is_near_duplicate(v, self._threshold):
+            return True, False
+        return False, is_possible_duplicate(v, self._threshold, self._possible)
 
     @property
     def abstract_count(self) -> int:
@@ -167,15 +203,29 @@ class Index:
         assert text is not None
         out = [Copy(d, ln, True, 1.0) for d, ln in sorted(text.where) if (d, ln) != me]
         near: list[Copy] = []
-        for other, v in self._pairs.get(tid, {}).items():
-            if not is_near_duplicate(v, self.threshold):
+        pairs = self._pairs.get(tid, {})
+        ambiguous = self._ambiguous_opening(pairs)
+        for other, v in pairs.items():
+            certain, possible = self._linked(v)
+            if not (certain or possible) or (possible and v.opening and ambiguous):
                 continue
             t2 = self._texts[other]
             if t2 is None or self.marked(text.key, t2.key):
                 continue
-            near.extend(Copy(d, ln, False, v.similarity, v.contained) for d, ln in t2.where)
-        near.sort(key=lambda c: (-c.similarity, c.doc, c.line))
+            near.extend(Copy(d, ln, False, v.similarity, v.contained or v.opening, possible,
+                             why(v, self._threshold)) for d, ln in t2.where)
+        near.sort(key=lambda c: (c.possible, -c.similarity, c.doc, c.line))
         return out + near
+
+    def _ambiguous_opening(self, pairs: dict[int, Verdict]) -> bool:
+        """Whether a short text opens several papers: a possible opening of two or more texts
+        that are not copies of each other says nothing of which paper it is."""
+        opened = [o for o, v in pairs.items()
+                  if v.opening and self._linked(v)[1] and self._texts[o] is not None]
+        if len(opened) < 2:
+            return False
+        return any(not any(self._linked(self._pairs.get(a, {}).get(b) or _NONE))
+                   for i, a in enumerate(opened) for b in opened[i + 1:])
 
     def findings(self, doc: str) -> list[Finding]:
         """The abstracts of ``doc`` that have copies, in line order."""
@@ -208,7 +258,7 @@ class Index:
     def partners(self, tid: int) -> list[int]:
         """Texts confirmed as near duplicates of this one (at the current threshold)."""
         return [o for o, v in self._pairs.get(tid, {}).items()
-                if is_near_duplicate(v, self.threshold) and self._texts[o] is not None]
+                if any(self._linked(v)) and self._texts[o] is not None]
 
     def live_keys(self) -> set[int]:
         """The content keys of every indexed text (a mark is in force while both are here)."""
@@ -241,7 +291,7 @@ class Index:
     def count_with_copies(self) -> int:
         """How many abstracts have another copy (exact or near) somewhere in the workspace;
         computed once per revision (clients ask after every diagnostics change)."""
-        stamp = (self.revision, self.threshold)
+        stamp = (self.revision, self.threshold, self._possible)
         if self._with_copies is not None and self._with_copies[0] == stamp:
             return self._with_copies[1]
         n = 0
@@ -249,7 +299,7 @@ class Index:
             if t is None:
                 continue
             if len(t.where) > 1 or any(
-                    is_near_duplicate(v, self.threshold) and self._texts[o] is not None
+                    any(self._linked(v)) and self._texts[o] is not None
                     and not self.marked(t.key, self._texts[o].key)  # type: ignore[union-attr]
                     for o, v in self._pairs.get(tid, {}).items()):
                 n += len(t.where)
@@ -422,13 +472,16 @@ class Index:
         del self._by_key[text.key]
         self._texts[tid] = None
         self._died.append(tid)
-        if text.bands is not None:  # drop it from the overlay, or typing would grow it forever
-            for key in np.frombuffer(text.bands, dtype="<u8").tolist():
-                hits = self._overlay.get(key)
-                if hits is not None and tid in hits:
-                    hits.remove(tid)
-                    if not hits:
-                        del self._overlay[key]
+        if text.bands is not None:  # drop it from the overlays, or typing would grow them
+            keys = np.frombuffer(text.bands, dtype="<u8").tolist()
+            for table, some in ((self._overlay, keys[:_LSH]),
+                                (self._open_overlay, keys[_OPEN]), (self._short, keys[-1:])):
+                for key in some:
+                    hits = table.get(key)
+                    if hits is not None and tid in hits:
+                        hits.remove(tid)
+                        if not hits:
+                            del table[key]
         for other in self._pairs.pop(tid, {}):
             self._pairs.get(other, {}).pop(tid, None)
 
@@ -469,13 +522,13 @@ class Index:
                 text.bands = row.astype("<u8").tobytes()
 
     def _add_static(self, tids: np.ndarray, keys: np.ndarray) -> None:
-        flat = keys.reshape(-1)
-        owner = np.repeat(tids, keys.shape[1])
-        live = flat != 0
-        flat = np.concatenate((self._static_keys, flat[live]))
-        owner = np.concatenate((self._static_tids, owner[live]))
-        order = np.argsort(flat)
-        self._static_keys, self._static_tids = flat[order], owner[order]
+        self._static_keys, self._static_tids = _merged(
+            self._static_keys, self._static_tids, tids, keys[:, :_LSH])
+        self._open_keys, self._open_tids = _merged(
+            self._open_keys, self._open_tids, tids, keys[:, _OPEN])
+        for tid, key in zip(tids.tolist(), keys[:, -1].tolist(), strict=True):
+            if key:
+                self._short.setdefault(key, []).append(tid)
 
     def _bulk_candidates(self) -> np.ndarray:
         """Pairs (a < b) of texts that share a key, from the sorted static table."""
@@ -493,20 +546,39 @@ class Index:
                 continue
             a, b = np.triu_indices(len(ids), 1)
             pairs.append(np.stack((ids[a], ids[b]), axis=1))
+        pairs += self._opening_candidates()
         if not pairs:
             return np.zeros((0, 2), dtype=np.int64)
         return np.unique(np.concatenate(pairs), axis=0)
 
+    def _opening_candidates(self) -> list[np.ndarray]:
+        """Pairs of each short text with the texts that open with its longest opening."""
+        out = []
+        for key, shorts in self._short.items():
+            lo = np.searchsorted(self._open_keys, np.uint64(key), "left")
+            hi = np.searchsorted(self._open_keys, np.uint64(key), "right")
+            if hi - lo > BUCKET_CAP:
+                continue  # an opening hundreds of abstracts share says nothing of the paper
+            others = np.unique(self._open_tids[lo:hi])
+            for tid in shorts:
+                rest = others[others != tid]
+                if len(rest):
+                    a = np.minimum(rest, tid)
+                    b = np.maximum(rest, tid)
+                    out.append(np.stack((a, b), axis=1))
+        return out
+
     def _match_new(self, tids: list[int]) -> None:
         keys = np.frombuffer(b"".join(self._texts[t].bands for t in tids),  # type: ignore[union-attr,misc]
                              dtype="<u8").reshape(len(tids), -1)
-        owner = np.repeat(np.asarray(tids, dtype=np.int64), keys.shape[1])
-        flat = keys.reshape(-1)
+        cands: set[tuple[int, int]] = self._new_openings(tids, keys)
+        lsh = keys[:, :_LSH]
+        owner = np.repeat(np.asarray(tids, dtype=np.int64), lsh.shape[1])
+        flat = lsh.reshape(-1)
         live = flat != 0
         flat, owner = flat[live], owner[live]
         lo = np.searchsorted(self._static_keys, flat, "left")
         hi = np.searchsorted(self._static_keys, flat, "right")
-        cands: set[tuple[int, int]] = set()
         for tid, key, a, b in zip(owner.tolist(), flat.tolist(), lo.tolist(), hi.tolist(),
                                   strict=True):
             hits = self._overlay.get(key, [])
@@ -520,6 +592,37 @@ class Index:
             self._overlay.setdefault(key, []).append(tid)
         if cands:
             self._confirm(np.array(sorted(cands), dtype=np.int64))
+
+    def _new_openings(self, tids: list[int], keys: np.ndarray) -> set[tuple[int, int]]:
+        """Opening candidates of new texts: a new short text looks up its opening among all
+        texts; every new text looks its openings up among the short texts. Then the new texts'
+        keys join the overlays."""
+        cands: set[tuple[int, int]] = set()
+
+        def add(tid: int, others) -> None:
+            for other in others:
+                if other != tid and self._texts[other] is not None:
+                    cands.add((min(tid, other), max(tid, other)))
+
+        for tid, row in zip(tids, keys.tolist(), strict=True):
+            opens, lookup = row[_OPEN], row[-1]
+            if lookup:
+                key = np.uint64(lookup)
+                lo = np.searchsorted(self._open_keys, key, "left")
+                hi = np.searchsorted(self._open_keys, key, "right")
+                hits = self._open_overlay.get(lookup, [])
+                if hi - lo + len(hits) <= BUCKET_CAP:
+                    add(tid, self._open_tids[lo:hi].tolist() + hits)
+            for key in opens:
+                if key:
+                    add(tid, self._short.get(key, []))
+        for tid, row in zip(tids, keys.tolist(), strict=True):
+            for key in row[_OPEN]:
+                if key:
+                    self._open_overlay.setdefault(key, []).append(tid)
+            if row[-1]:
+                self._short.setdefault(row[-1], []).append(tid)
+        return cands
 
     def _confirm(self, pairs: np.ndarray,
                  known: dict[tuple[int, int], Verdict] | None = None) -> None:
@@ -542,12 +645,24 @@ class Index:
             self._pairs.setdefault(b, {})[a] = v
 
 
+def _merged(keys: np.ndarray, tids: np.ndarray, new: np.ndarray,
+            rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A sorted (key, text id) table with the non-zero keys of ``rows`` added."""
+    flat = rows.reshape(-1)
+    owner = np.repeat(new, rows.shape[1])
+    live = flat != 0
+    flat = np.concatenate((keys, flat[live]))
+    owner = np.concatenate((tids, owner[live]))
+    order = np.argsort(flat, kind="stable")
+    return flat[order], owner[order]
+
+
 def _keys(norms: list[str]) -> np.ndarray:
-    """Band and edge keys of texts, ``(n, BANDS + 2)``; 0 = no key."""
+    """Every key of each text, ``(n, sketch.KEYS)`` (see ``sketch``); 0 = no key."""
     out = []
     for i in range(0, len(norms), _BATCH):
         sig, nwords, edges = sketch.signatures(norms[i:i + _BATCH])
         out.append(np.concatenate((sketch.band_keys(sig, nwords), edges), axis=1))
     if not out:
-        return np.zeros((0, sketch.BANDS + 2), dtype=np.uint64)
+        return np.zeros((0, sketch.KEYS), dtype=np.uint64)
     return np.concatenate(out)

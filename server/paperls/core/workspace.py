@@ -69,8 +69,10 @@ class Workspace:
                   verdicts=None) -> None:
         self._follow(self.index.bulk_load(items, known, verdicts))
 
-    def set_threshold(self, threshold: float) -> None:
+    def set_threshold(self, threshold: float, possible: float | None = None) -> None:
         self.index.threshold = threshold
+        if possible is not None:
+            self.index.possible_threshold = possible
 
     def _follow(self, change: Change) -> set[str]:
         """Drop what the change's dead texts had in the topic tables."""

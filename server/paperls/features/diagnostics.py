@@ -17,6 +17,8 @@ from ..core.codes import (  # noqa: F401  (re-exported: the codes belong to the 
     FORMAT_CODES,
     NEAR_DUPLICATE_ACROSS_LISTS,
     NEAR_DUPLICATE_IN_LIST,
+    POSSIBLE_DUPLICATE_ACROSS_LISTS,
+    POSSIBLE_DUPLICATE_IN_LIST,
     SEVERITIES,
 )
 from ..core.index import Copy, Finding
@@ -54,9 +56,12 @@ def code_of(finding: Finding) -> str:
     same = [c for c in finding.copies if c.doc == finding.doc]
     pool = same or list(finding.copies)
     exact = any(c.exact for c in pool)
+    certain = exact or any(not c.possible for c in pool)
     if same:
-        return DUPLICATE_IN_LIST if exact else NEAR_DUPLICATE_IN_LIST
-    return DUPLICATE_ACROSS_LISTS if exact else NEAR_DUPLICATE_ACROSS_LISTS
+        return DUPLICATE_IN_LIST if exact else NEAR_DUPLICATE_IN_LIST if certain \
+            else POSSIBLE_DUPLICATE_IN_LIST
+    return DUPLICATE_ACROSS_LISTS if exact else NEAR_DUPLICATE_ACROSS_LISTS if certain \
+        else POSSIBLE_DUPLICATE_ACROSS_LISTS
 
 
 def describe_copy(ws: Workspace, doc: str, c: Copy, mine: str | None = None) -> str:

@@ -56,6 +56,10 @@ def how(c: Copy, mine: str | None = None, theirs: str | None = None) -> str:
     contained"; a near copy that rounds to 100% says what differs instead."""
     if c.exact:
         return "exact"
+    if c.possible:
+        if c.contained:
+            return "probably the same paper: a truncated copy (its opening)"
+        return f"probably the same paper: a revised version, {c.similarity:.0%} similar"
     if c.contained:
         return f"truncated copy, {c.similarity:.0%} contained"
     if round(c.similarity * 100) >= 100 and mine is not None and theirs is not None:

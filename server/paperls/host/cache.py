@@ -28,10 +28,11 @@ from ..core.similarity import Verdict
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 1
+SCHEMA = 2
 PARAMS = (f"schema={SCHEMA};shingle={sketch.SHINGLE};bins={sketch.BINS};rows={sketch.ROWS};"
-          f"edge={sketch.EDGE_WORDS};min={sketch.MIN_WORDS}")
-_WIDTH = (sketch.BANDS + 2) * 8
+          f"edge={sketch.EDGE_WORDS};min={sketch.MIN_WORDS};openings={sketch.OPENINGS};"
+          f"short={sketch.SHORT_WORDS};dense=2")
+_WIDTH = sketch.KEYS * 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +85,11 @@ class IndexCache:
                     entries[path] = Entry(size, mtime, digest, [
                         Sketched(k, bands[i * _WIDTH:(i + 1) * _WIDTH]) for i, k in enumerate(ks)])
                 verdicts = {
-                    (_unsigned(a), _unsigned(b)): Verdict(sim, ratio, cont, bool(c), bool(o))
-                    for a, b, sim, ratio, cont, c, o in db.execute(
-                        "SELECT ka, kb, similarity, ratio, containment, contained, other "
-                        "FROM verdicts")}
+                    (_unsigned(a), _unsigned(b)): Verdict(sim, ratio, cont, bool(c), bool(o),
+                                                          bool(op), bits, bool(yd))
+                    for a, b, sim, ratio, cont, c, o, op, bits, yd in db.execute(
+                        "SELECT ka, kb, similarity, ratio, containment, contained, other, "
+                        "opening, bits, years_differ FROM verdicts")}
                 return entries, verdicts
         except (sqlite3.Error, ValueError, OSError) as err:
             log.warning("index cache %s not used (%s); it will be rebuilt", self.path, err)
@@ -111,16 +113,18 @@ class IndexCache:
                     "CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
                     " digest BLOB, keys BLOB, bands BLOB);"
                     "CREATE TABLE verdicts (ka INTEGER, kb INTEGER, similarity REAL, ratio REAL,"
-                    " containment REAL, contained INTEGER, other INTEGER);")
+                    " containment REAL, contained INTEGER, other INTEGER, opening INTEGER,"
+                    " bits REAL, years_differ INTEGER);")
                 db.execute("INSERT INTO meta VALUES ('params', ?)", (PARAMS,))
                 db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", (
                     (p, e.size, e.mtime_ns, e.digest,
                      np.array([s.key for s in e.sketches], dtype="<u8").tobytes(),
                      b"".join(s.bands for s in e.sketches))
                     for p, e in entries.items()))
-                db.executemany("INSERT INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?)", (
+                db.executemany("INSERT INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
                     (_signed(a), _signed(b), v.similarity, v.ratio, v.containment,
-                     int(v.contained), int(v.other_edition)) for (a, b), v in verdicts.items()))
+                     int(v.contained), int(v.other_edition), int(v.opening), v.bits,
+                     int(v.years_differ)) for (a, b), v in verdicts.items()))
             db.close()
             os.replace(tmp, self.path)  # readers see the old cache or the new one, never half
         except (sqlite3.Error, OSError) as err:

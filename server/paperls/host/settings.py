@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ..core.codes import DEFAULT_SEVERITY, SEVERITIES
-from ..core.similarity import DEFAULT_THRESHOLD
+from ..core.similarity import DEFAULT_THRESHOLD, POSSIBLE_THRESHOLD
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,15 @@ class Settings:
     """paperls.severity.duplicateAcrossLists"""
     severity_near_duplicate_across_lists: str = DEFAULT_SEVERITY["near-duplicate-across-lists"]
     """paperls.severity.nearDuplicateAcrossLists"""
+    possible_threshold: float = POSSIBLE_THRESHOLD
+    """paperls.possibleDuplicate.threshold: word-level similarity from which a pair below the
+    near-duplicate threshold is reported as probably the same paper, a revised version (1, the
+    default, = never; short openings are reported either way)."""
+    severity_possible_duplicate_in_list: str = DEFAULT_SEVERITY["possible-duplicate-in-list"]
+    """paperls.severity.possibleDuplicateInList"""
+    severity_possible_duplicate_across_lists: str = DEFAULT_SEVERITY[
+        "possible-duplicate-across-lists"]
+    """paperls.severity.possibleDuplicateAcrossLists"""
     severity_format: str = DEFAULT_SEVERITY["format"]
     """paperls.severity.format: malformed lines (prefix missing or miscased, empty, wrapped)."""
     include: list[str] = field(default_factory=lambda: list(DEFAULT_INCLUDE))
@@ -69,6 +78,8 @@ class Settings:
             "near-duplicate-in-list": self.severity_near_duplicate_in_list,
             "duplicate-across-lists": self.severity_duplicate_across_lists,
             "near-duplicate-across-lists": self.severity_near_duplicate_across_lists,
+            "possible-duplicate-in-list": self.severity_possible_duplicate_in_list,
+            "possible-duplicate-across-lists": self.severity_possible_duplicate_across_lists,
             "format": self.severity_format,
         }
 
@@ -80,6 +91,9 @@ KEYS: dict[str, str] = {
     "severity.nearDuplicateInList": "severity_near_duplicate_in_list",
     "severity.duplicateAcrossLists": "severity_duplicate_across_lists",
     "severity.nearDuplicateAcrossLists": "severity_near_duplicate_across_lists",
+    "possibleDuplicate.threshold": "possible_threshold",
+    "severity.possibleDuplicateInList": "severity_possible_duplicate_in_list",
+    "severity.possibleDuplicateAcrossLists": "severity_possible_duplicate_across_lists",
     "severity.format": "severity_format",
     "index.include": "include",
     "index.exclude": "exclude",
@@ -109,7 +123,7 @@ def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
 
 def _valid(name: str, value: Any) -> Any:
     """The value if it fits the field, else raise ValueError with a reason."""
-    if name == "near_threshold":
+    if name in ("near_threshold", "possible_threshold"):
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0.5 <= value <= 1:
             raise ValueError("a number from 0.5 to 1")
         return float(value)

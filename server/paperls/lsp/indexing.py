@@ -156,6 +156,7 @@ def _build(ls: PaperServer, report: Callable[[int, int], None],
         ls.roots, settings.include, settings.exclude, int(settings.max_file_size_mb * 1e6),
         settings.near_threshold, warnings.append, cache_dir=cache_dir, key=documents.path_uri,
         namer=lambda u: documents.display_name(ls, u), progress=report)
+    fresh.set_threshold(settings.near_threshold, settings.possible_threshold)
     if stats.cached_files:
         warnings.append(f"{stats.cached_files} of {stats.files} lists from the index cache")
     if fresh.index.abstract_count <= SMALL_WORKSPACE:
@@ -193,7 +194,8 @@ async def scan(ls: PaperServer) -> set[str] | None:
         progress.end("superseded by a newer scan")
         return None
     old = ls.model
-    fresh.set_threshold(ls.settings.near_threshold)  # settings may have changed meanwhile
+    # Settings may have changed meanwhile.
+    fresh.set_threshold(ls.settings.near_threshold, ls.settings.possible_threshold)
     ls.model = fresh
     # The editor's text wins over the disk; then what changed on disk while the scan ran.
     for uri in list(ls.client_uris):

@@ -38,7 +38,7 @@ def apply_settings(ls: PaperServer, raw) -> None:
     for p in problems + more:
         ls.warn(p)
     ls.settings = settings
-    ls.model.set_threshold(settings.near_threshold)
+    ls.model.set_threshold(settings.near_threshold, settings.possible_threshold)
     publishing.publish_all(ls)
 
 
