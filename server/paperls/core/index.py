@@ -653,7 +653,7 @@ def _merged(keys: np.ndarray, tids: np.ndarray, new: np.ndarray,
     live = flat != 0
     flat = np.concatenate((keys, flat[live]))
     owner = np.concatenate((tids, owner[live]))
-    order = np.argsort(flat, kind="stable")
+    order = np.argsort(flat)
     return flat[order], owner[order]
 
 

@@ -94,7 +94,7 @@ def compare(a: list[str], b: list[str]) -> Verdict:
         and _opens(*((a, b) if len(a) <= len(b) else (b, a)))
     bits = information(a if len(a) <= len(b) else b) if opening else 0.0
     sim = containment if truncated or opening else ratio
-    differ = _years_differ(a, b) if POSSIBLE_THRESHOLD <= ratio < 1.0 else False
+    differ = _years_differ(a, b) if 0.5 <= ratio < 1.0 else False  # any threshold a user sets
     return Verdict(round(sim, 4), ratio, containment, truncated or (opening and short >= 30),
                    other, opening, round(bits, 1), differ)
 
@@ -159,6 +159,8 @@ def _marker(t: str) -> str | None:
     """The edition a token names ("2018", "wmt18", "2nd", "second" -> "2nd"), or None."""
     if t in _ORDINALS:
         return _ORDINAL_NUMBER[t]
+    if not (t[0].isdigit() or t[-1].isdigit()):  # every other marker starts or ends so
+        return None
     return t if _YEARLIKE.match(t) else None
 
 

@@ -137,11 +137,16 @@ def _densify(sig: np.ndarray) -> None:
     if not empty.any():
         return
     rows, cols = np.nonzero(empty)
-    probes = _PROBE[cols]  # (m, _PROBES) bins to try
-    hit = ~empty[rows[:, None], probes]
-    found = hit.any(axis=1)
-    first = hit.argmax(axis=1)
-    src = probes[np.arange(len(rows)), first]
+    src = np.full(len(rows), -1, dtype=np.int64)
+    todo = np.arange(len(rows))
+    for k in range(_PROBES):  # most bins find a filled one in the first two or three probes
+        p = _PROBE[cols[todo], k]
+        ok = ~empty[rows[todo], p]
+        src[todo[ok]] = p[ok]
+        todo = todo[~ok]
+        if not len(todo):
+            break
+    found = src >= 0
     r, c, src = rows[found], cols[found], src[found]
     with np.errstate(over="ignore"):
         sig[r, c] = mix(sig[r, src] + c.astype(np.uint64) * _M2) & _VALMASK
