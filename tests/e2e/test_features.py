@@ -222,3 +222,22 @@ async def test_a_near_copy_shows_its_word_diff_and_fixes_stay_in_this_list(clien
     titles = [x.title for x in acts]
     assert "Remove this duplicate copy" in titles
     assert not any(TONY_B in t for t in titles), titles  # information level: this list only
+
+
+async def test_a_truncated_copy_is_found_with_its_confidence(client, ws_uri):
+    """A list holding only the first words of the scaling-laws abstract: 14 words are specific
+    enough to be the same paper; 7 are probably the same paper (a hint that says why)."""
+    a = ws_uri(TONY_A)
+    words = example_text(TONY_A).splitlines()[SCALING_A].split()
+    for n, code, sev in ((14, "near-duplicate-across-lists", types.DiagnosticSeverity.Information),
+                         (7, "possible-duplicate-across-lists", types.DiagnosticSeverity.Hint)):
+        c = ws_uri(f"short{n}.txt")
+        client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+            uri=c, language_id="plaintext", version=1, text="Cut\n" + " ".join(words[:n]) + "\n")))
+        await wait_for_diagnostics(client, [c], check=lambda c=c: bool(client.diagnostics.get(c)))
+        (d,) = client.diagnostics[c]
+        assert (d.code, d.severity) == (code, sev)
+        assert d.message.startswith("empirical scaling laws")
+        assert f"in {TONY_A}:{SCALING_A + 1}" in d.message
+        client.text_document_did_close(types.DidCloseTextDocumentParams(
+            types.TextDocumentIdentifier(c)))

@@ -89,7 +89,8 @@ def compare(a: list[str], b: list[str]) -> Verdict:
     short, long = sorted((len(a), len(b)))
     # A truncated copy: much shorter, and nearly all of it found in order in the longer text.
     truncated = (containment >= CONTAINMENT and short >= MIN_CONTAINED_WORDS
-                 and short / long <= TRUNCATED_LENGTH)
+                 and short / long <= TRUNCATED_LENGTH
+                 and _cut(*((a, b) if len(a) <= len(b) else (b, a))))
     opening = short >= OPENING_MIN_WORDS and short / long <= TRUNCATED_LENGTH \
         and _opens(*((a, b) if len(a) <= len(b) else (b, a)))
     bits = information(a if len(a) <= len(b) else b) if opening else 0.0
@@ -143,6 +144,22 @@ def _bits(word: str) -> float:
 _LOG2_10 = math.log2(10)
 
 
+def _cut(short: list[str], long: list[str]) -> bool:
+    """Whether ``long`` adds its extra words after ``short`` ends (a copy cut short), not all
+    through it: a later edition that retells the earlier one ("In 2017, the task ..." inside
+    the 2018 overview) contains it too, with its new words spread between the old ones."""
+    inside = 0
+    last = 0
+    ops = Indel.opcodes(short, long).as_list()
+    for tag, i1, i2, j1, j2 in ops:
+        if tag != "insert" and i2 > i1:
+            last = i2
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "insert" and i1 < last:
+            inside += j2 - j1
+    return inside <= 0.25 * len(short)
+
+
 def _opens(short: list[str], long: list[str]) -> bool:
     """Whether ``short`` is the opening of ``long``: the same first words, the last one perhaps
     cut mid-word ("... in an" / "... in an interactive"), with at most one word edited."""
@@ -166,10 +183,15 @@ def _marker(t: str) -> str | None:
 
 def _markers(toks: list[str], lo: int, hi: int) -> set[str]:
     """Edition markers of ``toks[lo:hi]``, leaving out years of citations ("et al 2006",
-    "hayes and wilson 2006"): a corrected citation year is not another edition."""
+    "hayes and wilson 2006"): a corrected citation year is not another edition. A two-digit
+    number after a short name is one too ("SR'19" is "sr 19" once punctuation is gone)."""
     out = set()
     for i in range(lo, hi):
         m = _marker(toks[i])
+        if m is None and i > 0 and len(toks[i]) == 2 and toks[i].isdigit() \
+                and toks[i - 1].isalpha() and 2 <= len(toks[i - 1]) <= 7 \
+                and toks[i - 1] not in _NOT_NAMES:
+            m = toks[i - 1] + toks[i]
         if m is None:
             continue
         if m.isdigit() and _cited(toks, i):
@@ -207,6 +229,12 @@ def _years_differ(a: list[str], b: list[str]) -> bool:
     left, right = _markers(a, 0, len(a)), _markers(b, 0, len(b))
     return bool(left - right) and bool(right - left)
 
+
+# Words before a two-digit number that make it a count or a figure, not an edition.
+_NOT_NAMES = frozenset("""of and or to in on at by for from with than over under about
+top table figure fig section chapter step steps level layer layers task tasks track subtask
+dataset datasets class classes language languages team teams system systems model models
+only all up nearly around approximately least most were was are is be""".split())
 
 _ORDINAL_NUMBER = {w: f"{i}{'st' if i % 10 == 1 and i != 11 else 'nd' if i % 10 == 2 and i != 12 else 'rd' if i % 10 == 3 and i != 13 else 'th'}"
                    for i, w in enumerate("first second third fourth fifth sixth seventh eighth "

@@ -57,8 +57,12 @@ def how(c: Copy, mine: str | None = None, theirs: str | None = None) -> str:
     if c.exact:
         return "exact"
     if c.possible:
+        if c.contained and mine is not None and theirs is not None:
+            short, long = sorted((len(mine.split()), len(theirs.split())))
+            which = "this is" if len(mine.split()) == short else "that is"
+            return f"probably the same paper: {which} its first {short} of {long} words"
         if c.contained:
-            return "probably the same paper: a truncated copy (its opening)"
+            return "probably the same paper: a truncated copy"
         return f"probably the same paper: a revised version, {c.similarity:.0%} similar"
     if c.contained:
         return f"truncated copy, {c.similarity:.0%} contained"
