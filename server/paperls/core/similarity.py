@@ -151,7 +151,7 @@ def _cut(short: list[str], long: list[str]) -> bool:
     inside = 0
     last = 0
     ops = Indel.opcodes(short, long).as_list()
-    for tag, i1, i2, j1, j2 in ops:
+    for tag, i1, i2, _, _ in ops:
         if tag != "insert" and i2 > i1:
             last = i2
     for tag, i1, i2, j1, j2 in ops:
