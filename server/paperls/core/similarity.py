@@ -154,7 +154,7 @@ def _cut(short: list[str], long: list[str]) -> bool:
     for tag, i1, i2, _, _ in ops:
         if tag != "insert" and i2 > i1:
             last = i2
-    for tag, i1, i2, j1, j2 in ops:
+    for tag, i1, _, j1, j2 in ops:
         if tag == "insert" and i1 < last:
             inside += j2 - j1
     return inside <= 0.25 * len(short)
