@@ -227,7 +227,6 @@ async def test_a_near_copy_shows_its_word_diff_and_fixes_stay_in_this_list(clien
 async def test_a_truncated_copy_is_found_with_its_confidence(client, ws_uri):
     """A list holding only the first words of the scaling-laws abstract: 14 words are specific
     enough to be the same paper; 7 are probably the same paper (a hint that says why)."""
-    a = ws_uri(TONY_A)
     words = example_text(TONY_A).splitlines()[SCALING_A].split()
     for n, code, sev in ((14, "near-duplicate-across-lists", types.DiagnosticSeverity.Information),
                          (7, "possible-duplicate-across-lists", types.DiagnosticSeverity.Hint)):
