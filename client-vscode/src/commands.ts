@@ -168,3 +168,27 @@ export async function nextDuplicate(): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(next.uri);
   await vscode.window.showTextDocument(doc, { selection: next.d.range });
 }
+
+let reportPanel: vscode.WebviewPanel | undefined;
+
+// The collection at a glance (the page `paperls report` writes), in a webview beside the editor.
+export async function showReport(client: LanguageClient | undefined): Promise<void> {
+  if (!client) {
+    void vscode.window.showWarningMessage("paperls is not running.");
+    return;
+  }
+  const got = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: "paperls: building the report" },
+    () => client.sendRequest<{ html: string; indexing: boolean }>("paperls/report", {}),
+  );
+  if (!reportPanel) {
+    reportPanel = vscode.window.createWebviewPanel("paperls.report", "paperls report",
+      vscode.ViewColumn.Beside, { enableScripts: true });
+    reportPanel.onDidDispose(() => { reportPanel = undefined; });
+  }
+  reportPanel.webview.html = got.html;
+  reportPanel.reveal();
+  if (got.indexing) {
+    void vscode.window.showInformationMessage("paperls is still indexing: the report shows what is indexed so far.");
+  }
+}

@@ -192,6 +192,44 @@ def cmd_topics(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the collection at a glance as one self-contained HTML page."""
+    import time
+
+    from .features import report
+    from .host import loader
+    from .host.paths import display_name
+    from .host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, from_client, read_project
+    from .report_html import render
+
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        print(f"paperls: {out} exists; pass --force to replace it", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    warnings: list[str] = []
+    roots = [Path(p) for p in args.paths if Path(p).exists()]
+    warnings += [f"{p}: no such file or directory" for p in args.paths if not Path(p).exists()]
+    project, problems = read_project([r for r in roots if r.is_dir()])
+    settings, more = from_client(project)
+    ws, _ = loader.load(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE, 50 * 10**6,
+                        settings.near_threshold, warnings.append, key=str)
+    ws.set_threshold(settings.near_threshold, settings.possible_threshold)
+    for w in warnings + problems + more:
+        print(f"paperls: {w}", file=sys.stderr)
+    if not ws.index.docs:
+        print("paperls: no abstract lists found", file=sys.stderr)
+        return 2
+    data = report.build(ws, lambda d: display_name(Path(d), roots), args.max_papers)
+    page = render(data, args.title or "paperls report: " + ", ".join(args.paths))
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(out)
+    print(f"wrote {out} ({len(page) / 1e6:.1f} MB): {data['papers_with_copies']:,} papers with "
+          f"copies in {data['lists']:,} lists, in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def cmd_marks(args: argparse.Namespace) -> int:
     """List the marks of a folder (each with its note, and whether both texts still exist),
     or remove some (by number, or every lapsed one)."""
@@ -302,6 +340,16 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     t.add_argument("--max-file-size-mb", type=float, default=50.0, metavar="MB",
                    help="skip larger files (default 50)")
     t.set_defaults(func=cmd_topics)
+    r = sub.add_parser("report", help="write an HTML page of the whole collection",
+                       description="Write one self-contained HTML page: papers with copies, the "
+                                   "overlap between lists, topics, format problems.")
+    r.add_argument("paths", nargs="+", metavar="PATH", help="abstract-list files or folders")
+    r.add_argument("-o", "--output", default="report.html", help="the page (default report.html)")
+    r.add_argument("--force", action="store_true", help="replace the page if it exists")
+    r.add_argument("--title", help="the page's title")
+    r.add_argument("--max-papers", type=int, default=500, metavar="N",
+                   help="list at most this many papers, largest groups first (default 500)")
+    r.set_defaults(func=cmd_report)
     m = sub.add_parser("marks", help='list or remove "not a duplicate" marks',
                        description='List or remove the "not a duplicate" marks of a folder '
                                    '(its .paperls-marks file).')
@@ -312,7 +360,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     m.add_argument("--lapsed", action="store_true",
                    help="with remove: remove every mark whose texts changed")
     m.set_defaults(func=cmd_marks)
-    return ap, {"serve": s, "check": c, "topics": t, "marks": m}
+    return ap, {"serve": s, "check": c, "topics": t, "report": r, "marks": m}
 
 
 def main(argv: list[str] | None = None) -> int:

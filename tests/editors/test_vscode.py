@@ -110,3 +110,6 @@ def test_vscode_extension(tools: Path, workspace: Path, tmp_path: Path):
     assert results["afterNextDuplicate"].startswith("Ln 2,"), results["afterNextDuplicate"]
     assert any(TONY_B in r and "exact copy" in r for r in results["similar"]), results["similar"]
     assert results["warningsAfterSettingChange"] >= 3
+    assert "paperls report" in (results.get("reportTab") or ""), results.get("reportTab")
+    assert any(s.endswith("papers in more than one list") and s.startswith("3")
+               for s in results.get("reportStats") or []), results.get("reportStats")

@@ -149,3 +149,14 @@ def test_the_header_counts_papers_not_lines():
     ws = workspace(a=EXAMPLES["a"] + "\n" + gpt + "\n" + gpt)
     head = hover.hover(ws, "a", 0, 1)
     assert "**10 papers** in `a` (12 abstract lines)" in head.markdown
+
+
+def test_lenses_and_hints_say_indexing_until_the_scan_lands():
+    from paperls.features import lens
+
+    ws = workspace(a=EXAMPLES["a"])
+    ws.ready = False
+    assert lens.lenses(ws, "a")[0].title.endswith("indexing the workspace…")
+    assert [h.label for h in lens.inlay_hints(ws, "a", 0, 20)] == [" ⟨paperls: indexing…⟩"]
+    ws.ready = True
+    assert lens.lenses(ws, "a")[0].title.endswith("papers shared with 0 other lists")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from .convert import TOKEN_TYPES
-from .handlers import diagnostics, editing, lifecycle, navigation, sync
+from .handlers import diagnostics, editing, lifecycle, navigation, report, sync
 from .protocol import checked
 from .state import PaperServer
 
@@ -29,6 +29,7 @@ _PLAIN = [  # (method, handler): notifications and lifecycle, parameters structu
     ("paperls/status", lifecycle.status),
     ("paperls/similar", navigation.on_similar),
     ("paperls/related", navigation.on_related),
+    ("paperls/report", report.on_report),
 ]
 
 _CHECKED = [  # (method, params type, handler, options): requests whose parameters are checked

@@ -97,7 +97,16 @@ class PaperServer(LanguageServer):
         """The topic worker (a process), started once, off the loop."""
         self.refresh_pending = False
         """A diagnostic refresh is queued for this turn of the loop."""
+        self.landed: asyncio.Event | None = None
+        """Set when a scan has landed (made on the loop when first needed)."""
         self._tasks: set[asyncio.Task] = set()
+
+    def scan_landed(self) -> asyncio.Event:
+        if self.landed is None:
+            self.landed = asyncio.Event()
+            if self.model.ready:
+                self.landed.set()
+        return self.landed
 
     @property
     def indexing(self) -> bool:

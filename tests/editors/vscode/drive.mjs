@@ -114,6 +114,20 @@ try {
   await shot(page, "show-similar");
   await page.keyboard.press("Escape");
 
+  // The collection report opens in a webview beside the editor.
+  await command("paperls: Show the collection report");
+  await page.waitForSelector('.tab[aria-label*="paperls report"]', { timeout: 30000 });
+  out.reportTab = await page.locator('.tab[aria-label*="paperls report"]').first().getAttribute("aria-label");
+  // The page itself, inside the webview's frames: wait until it has drawn its figures.
+  for (let i = 0; i < 100 && !out.reportStats; i++) {
+    for (const f of page.frames()) {
+      const stats = await f.$$eval(".stat", (s) => s.map((e) => e.textContent)).catch(() => []);
+      if (stats.length) { out.reportStats = stats; break; }
+    }
+    if (!out.reportStats) await page.waitForTimeout(200);  // polling a frame that has no event
+  }
+  await shot(page, "report-webview");
+
   // 6. A settings change applies without a restart: cross-list copies become warnings.
   // (Workspace settings: VS Code watches the folder's .vscode/settings.json.)
   fs.mkdirSync(path.join(workspace, ".vscode"), { recursive: true });

@@ -3,6 +3,7 @@ inlay hints and semantic tokens."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from lsprotocol import types
@@ -123,7 +124,23 @@ def mark_actions(ls: PaperServer, uri: str, line: int, diags) -> list[types.Code
     return out
 
 
-def on_code_lens(ls: PaperServer, params: types.CodeLensParams):
+LENS_WAIT_S = 5.0  # how long a lens asked for during the first scan waits for it to land
+
+
+async def until_landed(ls: PaperServer) -> None:
+    """Let a view that shows counts wait (a little) for the first scan: a small workspace lands
+    in well under a second, and not every client asks again when told to refresh (VS Code kept
+    the "indexing" lenses in the real-editor test). A large one answers "indexing" and
+    refreshes."""
+    if not ls.model.ready:
+        try:
+            await asyncio.wait_for(ls.scan_landed().wait(), LENS_WAIT_S)
+        except asyncio.TimeoutError:
+            pass
+
+
+async def on_code_lens(ls: PaperServer, params: types.CodeLensParams):
+    await until_landed(ls)
     uri, parsed = doc(ls, params.text_document.uri)
     if parsed is None or not ls.settings.code_lens:
         return []
@@ -146,7 +163,8 @@ def _start(ls: PaperServer, uri: str, line: int) -> types.Location | None:
         lines, line, 0, 0, ls.workspace.position_codec))
 
 
-def on_inlay_hint(ls: PaperServer, params: types.InlayHintParams):
+async def on_inlay_hint(ls: PaperServer, params: types.InlayHintParams):
+    await until_landed(ls)
     uri, parsed = doc(ls, params.text_document.uri)
     if parsed is None or not ls.settings.inlay_hints:
         return []

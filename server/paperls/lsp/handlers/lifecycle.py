@@ -46,6 +46,7 @@ async def reindex(ls: PaperServer) -> None:
     """Scan the workspace (again) and publish what the new model says."""
     affected = await indexing.scan(ls)
     if affected is not None:
+        ls.scan_landed().set()
         publishing.publish(ls, affected)
         publishing.refresh_views(ls)
 
