@@ -1,4 +1,5 @@
-"""The four features in real editors: headless Neovim and Emacs with Eglot, on the examples.
+"""The four features in real editors: headless Neovim, Emacs with Eglot and Vim with ALE, on the
+examples.
 
 These are not replays of capabilities: the editors' own LSP clients start ``paperls serve``,
 show its diagnostics, and send hover, definition and completion requests. A missing editor is a
@@ -63,3 +64,23 @@ def test_emacs_eglot(workspace, tmp_path):
     assert emacs, "Emacs is not installed: run scripts/test, which installs it"
     got = _run([emacs, "--batch", "-l", str(HERE / "eglot_check.el")], workspace, tmp_path)
     _check(got, workspace)
+
+
+def test_vim_ale(workspace, tmp_path):
+    vim, script = shutil.which("vim"), shutil.which("script")
+    assert vim and Path("/usr/share/vim-ale/plugin/ale.vim").exists(), \
+        "Vim with ALE is not installed: run scripts/test, which installs vim and vim-ale"
+    assert script, "`script` (util-linux) gives Vim the terminal it needs"
+    cmd = f"{vim} -N -u {HERE / 'ale_check.vim'} -i NONE -n --not-a-term"
+    got = _run([script, "-qfec", cmd, "/dev/null"], workspace, tmp_path)
+    lines = sorted(d["line"] for d in got["diagnostics"])
+    assert lines == [1, 7, 10], got["diagnostics"]
+    # ALE shows information-level findings as warnings (the README says how to change that).
+    assert all(TONY_B in d["message"] and "duplicate-across-lists" in d["message"]
+               for d in got["diagnostics"])
+    assert "GPT-4o" in got["diagnostics"][0]["message"]
+    assert got["definition"] == [{"file": TONY_B, "line": 2}]
+    assert got["hover"].startswith("### GPT-4o") and TONY_B in got["hover"]
+    # ALE filters items by the last word typed ("auto"), so whole phrases that start earlier
+    # ("sparse autoencoders") are dropped by the editor; what starts with it stays.
+    assert "autoencoders" in got["completion"], got["completion"]
