@@ -5,10 +5,9 @@ import {
   LanguageClientOptions,
   RevealOutputChannelOn,
   ServerOptions,
-  Trace,
 } from "vscode-languageclient/node";
 import { ServerCommand } from "./python";
-import { readSettings, serverSettings } from "./settings";
+import { serverSettings } from "./settings";
 
 export function createClient(server: ServerCommand, output: vscode.OutputChannel): LanguageClient {
   const serverOptions: ServerOptions = {
@@ -30,12 +29,10 @@ export function createClient(server: ServerCommand, output: vscode.OutputChannel
       // A settings change is announced (didChangeConfiguration) and the server pulls
       // `paperls` again through workspace/configuration: no restart.
       configurationSection: "paperls",
-      // Changes on disk reach the server as workspace/didChangeWatchedFiles.
-      fileEvents: vscode.workspace.createFileSystemWatcher("**/*.{txt,abstracts}"),
+      // No static file watcher: the server registers its own (index.include, the marks file,
+      // paperls.toml) dynamically, and a second one here sent every change twice.
     },
   };
-  const client = new LanguageClient("paperls", "paperls", serverOptions, clientOptions);
-  const trace = readSettings().trace;
-  void client.setTrace(trace === "verbose" ? Trace.Verbose : trace === "messages" ? Trace.Messages : Trace.Off);
-  return client;
+  // The client reads `paperls.trace.server` itself (its id is "paperls").
+  return new LanguageClient("paperls", "paperls", serverOptions, clientOptions);
 }

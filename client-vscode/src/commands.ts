@@ -26,6 +26,9 @@ export class StatusBar implements vscode.Disposable {
   }
 
   attach(client: LanguageClient): void {
+    // A restart attaches again: the previous client's listener goes first.
+    this.disposables.forEach((d) => d.dispose());
+    this.disposables = [];
     const refresh = async () => {
       try {
         const s = await client.sendRequest<Status>("paperls/status", {});

@@ -44,7 +44,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await start(context, output);
     }),
     vscode.commands.registerCommand("paperls.reindex", async () => {
-      await client?.sendRequest("workspace/executeCommand", { command: "paperls.server.reindex", arguments: [] });
+      // The client registered the server's own command; run it as any VS Code command.
+      await vscode.commands.executeCommand("paperls.server.reindex");
     }),
     vscode.commands.registerCommand("paperls.showSimilar", () => showSimilar(client)),
     vscode.commands.registerCommand("paperls.nextDuplicate", () => nextDuplicate()),

@@ -160,3 +160,13 @@ def test_lenses_and_hints_say_indexing_until_the_scan_lands():
     assert [h.label for h in lens.inlay_hints(ws, "a", 0, 20)] == [" ⟨paperls: indexing…⟩"]
     ws.ready = True
     assert lens.lenses(ws, "a")[0].title.endswith("papers shared with 0 other lists")
+
+
+def test_a_duplicate_underlines_its_first_words_and_links_the_whole_copy():
+    ws = workspace(a=EXAMPLES["a"], b=EXAMPLES["b"])
+    d = [x for x in diagnostics.document_diagnostics(ws, "a") if x.line == 1][0]
+    line = EXAMPLES["a"].splitlines()[1]
+    assert line[d.start:d.end] == ("GPT-4o is an autoregressive omni model that accepts as input "
+                                   "any combination")
+    (rel,) = d.related
+    assert rel.end - rel.start > 1000  # the other copy, whole

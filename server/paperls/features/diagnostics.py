@@ -72,6 +72,28 @@ def describe_copy(ws: Workspace, doc: str, c: Copy, mine: str | None = None) -> 
     return f"{where} ({how(c, mine, text_at(ws, c.doc, c.line))})"
 
 
+SQUIGGLE_WORDS = 12
+
+
+def squiggle_end(line: str, start: int, end: int) -> int:
+    """Where a duplicate's underline ends: after the first sentence, or its first dozen words
+    if that is shorter. A 1,400-character abstract underlined whole is a wall of squiggles; the
+    related locations still span each other copy whole."""
+    text = line[start:end]
+    stop = len(text)
+    words = 0
+    for i, ch in enumerate(text):
+        if ch in ".!?" and (i + 1 == len(text) or text[i + 1] == " ") and i > 20:
+            stop = i + 1
+            break
+        if ch == " " and i and text[i - 1] != " ":
+            words += 1
+            if words >= SQUIGGLE_WORDS:
+                stop = i
+                break
+    return start + stop
+
+
 def severity_for(code: str, severities: Mapping[str, str]) -> str:
     key = code if code in DUPLICATE_CODES else "format"
     sev = severities.get(key, DEFAULT_SEVERITY[key])
@@ -113,7 +135,8 @@ def document_diagnostics(ws: Workspace, doc: str,
                                        "exact copy" if c.exact
                                        else f"another version, {how(c, mine, oa.text)}"))
         out.append(Diagnostic(
-            f.line, f.start, f.end, sev, code, msg, tuple(related), similarity, title,
+            f.line, f.start, squiggle_end(d.parsed.lines[f.line], f.start, f.end), sev, code, msg,
+            tuple(related), similarity, title,
             {"copies": [{"doc": c.doc, "line": c.line, "similarity": c.similarity,
                          "exact": c.exact} for c in f.copies]},
         ))
