@@ -115,3 +115,12 @@ def test_revised_versions_are_opt_in_and_never_trade_one_year_for_another():
         "Every year there is a task. In 2018, " + revised)))
     assert (swapped.years_differ or swapped.other_edition)
     assert not is_possible_duplicate(swapped, lower=0.55)
+
+
+def test_short_templated_texts_that_name_another_task_are_different_papers():
+    a = "This submission is a description paper for our system in GDI shared task"
+    v = compare(tokens(normalize(a)), tokens(normalize(a.replace("GDI", "ILI"))))
+    assert v.ratio > 0.9 and v.other_edition and not is_near_duplicate(v)
+    # A common word changed is still the same short text.
+    v = compare(tokens(normalize(a)), tokens(normalize(a.replace("description", "system"))))
+    assert is_near_duplicate(v)
