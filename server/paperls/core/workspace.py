@@ -181,29 +181,14 @@ class Workspace:
         ranked = sorted(scores.items(), key=lambda x: -x[1])[:limit]
         return [(t, min(1.0, s / total)) for t, s in ranked]
 
-    def missing_topics(self, docs: Iterable[str] | None = None) -> list[tuple[str, Abstract]]:
-        """One occurrence of every indexed text (of ``docs``, or of all documents) whose topics
-        are not extracted yet."""
-        out: list[tuple[str, Abstract]] = []
-        seen: set[int] = set()
-        for doc in (self.index.docs if docs is None else docs):
-            d = self.index.docs.get(doc)
-            if d is None:
-                continue
-            for a, tid in zip(d.parsed.abstracts, d.tids, strict=True):
-                if tid not in self._topics and tid not in seen:
-                    seen.add(tid)
-                    out.append((doc, a))
-        return out
-
-    def fill_topics(self, items: Iterable[tuple[str, Abstract]] | None = None) -> int:
-        """Extract topics for the given (or all missing) abstracts; returns how many."""
+    def fill_topics(self, items: Iterable[tuple[int, str]] | None = None) -> int:
+        """Extract topics of the given (text id, text) pairs (``missing_texts``), or of every
+        text still without them; returns how many."""
         n = 0
         self._topic_revision += 1
-        for doc, a in items if items is not None else self.missing_topics():
-            tid = self.index.text_id(doc, a.line)
-            if tid is not None and tid not in self._topics:
-                self._topics_of(tid, a.text)
+        for tid, text in items if items is not None else self.missing_texts():
+            if self.index.alive(tid) and tid not in self._topics:
+                self._topics_of(tid, text)
                 n += 1
         return n
 

@@ -95,7 +95,7 @@ def topic_map(ws: Workspace, name: Callable[[str], str], max_topics: int,
     """The topics found in most abstracts, and the lists that hold them."""
     sampled = 0
     if len(ws.catalog) == 0 and sample:
-        todo = ws.missing_topics()
+        todo = ws.missing_texts()
         if len(todo) > TOPIC_SAMPLE:
             sampled = TOPIC_SAMPLE  # said on the page: the map is of a sample
         ws.fill_topics(todo[:TOPIC_SAMPLE])

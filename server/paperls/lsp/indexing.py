@@ -93,7 +93,7 @@ def fill_topics_for(ls: PaperServer, uri: str) -> None:
     """Extract the topics of a document's new texts: a few at once, many in the worker."""
     missing = ls.model.missing_texts([uri])
     if len(missing) <= INLINE_TOPICS:
-        ls.model.fill_topics(ls.model.missing_topics([uri]))
+        ls.model.fill_topics(missing)
     else:
         ls.run_task(extract_topics(ls, missing), f"topics of {uri}")
 
