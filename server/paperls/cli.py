@@ -22,6 +22,20 @@ def _n(k: int, noun: str) -> str:
     return f"{k:,} {noun}{'' if k == 1 else 's'}" if k else f"no {noun}s"
 
 
+def _roots(paths: list[str], stdin: bool = False) -> tuple[list[Path], list[str]]:
+    """The paths that exist, and a warning for each that does not (``-`` is standard input
+    where ``stdin`` says a command reads it)."""
+    named = [p for p in paths if not (stdin and p == STDIN)]
+    return ([Path(p) for p in named if Path(p).exists()],
+            [f"{p}: no such file or directory" for p in named if not Path(p).exists()])
+
+
+def _not_lists(roots: list[Path], ws, max_mb: float) -> list[str]:
+    """A warning for each file named on the command line that is not an abstract list."""
+    return [f"{p}: not an abstract list (no line starts with `Abstract:`)" for p in roots
+            if p.is_file() and str(p) not in ws.index.docs and p.stat().st_size <= max_mb * 1e6]
+
+
 def _codes(values: list[str] | None) -> list[str]:
     return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
 
@@ -34,15 +48,19 @@ def _wanted(code: str, select: list[str], ignore: list[str]) -> bool:
 
 
 def _load(args: argparse.Namespace, roots: list[Path], warnings: list[str], settings):
+    """The lists under ``roots``, at the near threshold of ``--threshold`` (else the
+    settings') and the settings' possible-duplicate threshold."""
     from .host import loader
     from .host.cache import default_directory
     from .host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
 
     cache_dir = None if args.no_cache or not roots else (
         Path(args.cache_dir) if args.cache_dir else default_directory())
-    return loader.load(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE + list(args.exclude or []),
-                       int(args.max_file_size_mb * 1e6), args.threshold, warnings.append,
-                       cache_dir=cache_dir, key=str)
+    ws, stats = loader.load(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE + list(args.exclude or []),
+                            int(args.max_file_size_mb * 1e6), args.threshold, warnings.append,
+                            cache_dir=cache_dir, key=str)
+    ws.set_threshold(args.threshold, settings.possible_threshold)
+    return ws, stats
 
 
 def _stdin_list(args: argparse.Namespace, ws) -> str:
@@ -60,11 +78,11 @@ def _stdin_list(args: argparse.Namespace, ws) -> str:
     return name
 
 
-def _findings(ws, settings, select: list[str], ignore: list[str]) -> list[dict]:
+def _findings(ws, found, settings, select: list[str], ignore: list[str]) -> list[dict]:
+    """Every finding as a plain dict; duplicates carry their paper's cluster (of ``found``)."""
     from .features.diagnostics import DUPLICATE_CODES, document_diagnostics
-    from .features.papers import papers
 
-    cluster = {(m.doc, m.line): p.cluster for p in papers(ws) for m in p.members}
+    cluster = {(m.doc, m.line): p.cluster for p in found for m in p.members}
     out = []
     for doc in sorted(ws.index.docs):
         for d in document_diagnostics(ws, doc, settings.severities()):
@@ -106,20 +124,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .features.papers import papers, summary_line
     from .host.settings import from_client, read_project
 
-    warnings: list[str] = []
-    roots = [Path(p) for p in args.paths if p != STDIN and Path(p).exists()]
-    warnings += [f"{p}: no such file or directory" for p in args.paths
-                 if p != STDIN and not Path(p).exists()]
+    roots, warnings = _roots(args.paths, stdin=True)
     project, problems = read_project([r for r in roots if r.is_dir()])
     settings, more = from_client(project)
     warnings += problems + more
     if args.threshold is None:
         args.threshold = settings.near_threshold
     ws, stats = _load(args, roots, warnings, settings)
-    ws.set_threshold(args.threshold, settings.possible_threshold)
-    warnings += [f"{p}: not an abstract list (no line starts with `Abstract:`)" for p in roots
-                 if p.is_file() and str(p) not in ws.index.docs
-                 and p.stat().st_size <= args.max_file_size_mb * 1e6]
+    warnings += _not_lists(roots, ws, args.max_file_size_mb)
     if STDIN in args.paths:
         _stdin_list(args, ws)
     say = (lambda m: None) if args.quiet else (lambda m: print(f"paperls: {m}", file=sys.stderr))
@@ -134,9 +146,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             return 1 if changed else 0
         if changed:  # findings of the fixed files, as they are now
             ws, stats = _load(args, roots, [], settings)
-            ws.set_threshold(args.threshold, settings.possible_threshold)
     select, ignore = _codes(args.select), _codes(args.ignore)
-    findings = _findings(ws, settings, select, ignore)
+    every = papers(ws)
+    findings = _findings(ws, every, settings, select, ignore)
     style = output.Style(sys.stdout, args.color)
     if args.format == "json":
         output.write_json(findings, sys.stdout)
@@ -148,7 +160,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         output.concise(findings, sys.stdout, style)
     else:
         shown = {(f["path"], f["line"] - 1) for f in findings}
-        found = [p for p in papers(ws) if any((m.doc, m.line) in shown for m in p.members)]
+        found = [p for p in every if any((m.doc, m.line) in shown for m in p.members)]
         output.grouped(findings, found, str, sys.stdout, style)
         if not args.quiet:
             problems = sum(1 for f in findings if f.get("cluster") is None)
@@ -170,14 +182,10 @@ def cmd_topics(args: argparse.Namespace) -> int:
     from .host.paths import display_name
     from .host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
 
-    warnings: list[str] = []
-    roots = [Path(p) for p in args.paths if Path(p).exists()]
-    warnings += [f"{p}: no such file or directory" for p in args.paths if not Path(p).exists()]
+    roots, warnings = _roots(args.paths)
     ws, _ = loader.load(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE, int(args.max_file_size_mb * 1e6),
                         0.8, warnings.append, key=str)
-    warnings += [f"{p}: not an abstract list (no line starts with `Abstract:`)" for p in roots
-                 if p.is_file() and str(p) not in ws.index.docs
-                 and p.stat().st_size <= args.max_file_size_mb * 1e6]
+    warnings += _not_lists(roots, ws, args.max_file_size_mb)
     for w in warnings:
         print(f"paperls: {w}", file=sys.stderr)
     for doc, d in ws.index.docs.items():
@@ -207,9 +215,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"paperls: {out} exists; pass --force to replace it", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    warnings: list[str] = []
-    roots = [Path(p) for p in args.paths if Path(p).exists()]
-    warnings += [f"{p}: no such file or directory" for p in args.paths if not Path(p).exists()]
+    roots, warnings = _roots(args.paths)
     project, problems = read_project([r for r in roots if r.is_dir()])
     settings, more = from_client(project)
     ws, _ = loader.load(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE, 50 * 10**6,
