@@ -69,13 +69,19 @@ class RawServer:
         end = time.perf_counter() + timeout
         while True:
             t, msg = self.inbox.get(timeout=max(0.01, end - time.perf_counter()))
-            if "method" in msg and "id" in msg:  # a request from the server: accept it
-                self.server_requests.append(msg)
-                self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+            if self._accepted(msg):
                 continue
             if pred(msg):
                 return t, msg
             self.backlog.append((t, msg))
+
+    def _accepted(self, msg: dict) -> bool:
+        """Accept a request from the server (with a null result); whether ``msg`` was one."""
+        if "method" in msg and "id" in msg:
+            self.server_requests.append(msg)
+            self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+            return True
+        return False
 
     def wait_response(self, mid: int, timeout: float = 60) -> dict:
         return self.wait(lambda m: m.get("id") == mid and "method" not in m, timeout)[1]
@@ -97,30 +103,21 @@ class RawServer:
         self._pump()
         return [m for _, m in self.backlog if "method" in m and "id" not in m]
 
-    def _pump(self) -> None:
+    def _pump(self, quiet: float | None = None) -> None:
+        """Move received messages to the backlog: those already there (``quiet`` None), or
+        until the server has been silent for ``quiet`` seconds."""
         while True:
             try:
-                t, msg = self.inbox.get_nowait()
+                t, msg = self.inbox.get_nowait() if quiet is None \
+                    else self.inbox.get(timeout=quiet)
             except queue.Empty:
                 return
-            if "method" in msg and "id" in msg:
-                self.server_requests.append(msg)
-                self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
-            else:
+            if not self._accepted(msg):
                 self.backlog.append((t, msg))
 
     def drain(self, quiet: float = 1.0) -> None:
         """Collect messages until the server has been silent for ``quiet`` seconds."""
-        while True:
-            try:
-                t, msg = self.inbox.get(timeout=quiet)
-            except queue.Empty:
-                return
-            if "method" in msg and "id" in msg:
-                self.server_requests.append(msg)
-                self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
-            else:
-                self.backlog.append((t, msg))
+        self._pump(quiet)
 
     def close(self) -> None:
         try:
