@@ -1,4 +1,4 @@
-"""The command line: serve, check, topics and marks.
+"""The command line: serve, check, topics, report, import and marks.
 
 check runs the same index and findings as the server, without an editor; topics prints the key
 phrases of every abstract; marks lists and removes "not a duplicate" marks.
@@ -19,7 +19,8 @@ STDIN = "-"
 
 
 def _n(k: int, noun: str) -> str:
-    return f"{k:,} {noun}{'' if k == 1 else 's'}" if k else f"no {noun}s"
+    many = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{k:,} {noun if k == 1 else many}" if k else f"no {many}"
 
 
 def _roots(paths: list[str], stdin: bool = False) -> tuple[list[Path], list[str]]:
@@ -84,7 +85,7 @@ def _findings(ws, found, settings, select: list[str], ignore: list[str]) -> list
 
     cluster = {(m.doc, m.line): p.cluster for p in found for m in p.members}
     out = []
-    for doc in sorted(ws.index.docs):
+    for doc in sorted(ws.index.docs) + sorted(ws.refs.files):
         for d in document_diagnostics(ws, doc, settings.severities()):
             if not _wanted(d.code, select, ignore):
                 continue
@@ -95,6 +96,11 @@ def _findings(ws, found, settings, select: list[str], ignore: list[str]) -> list
                 f.update(title=d.paper, cluster=cluster.get((doc, d.line)),
                          similarity=d.similarity,
                          related=[{"path": r.doc, "line": r.line + 1} for r in d.related])
+                linked = ws.references_of(doc, d.line)
+                if linked:
+                    r = linked[0].ref
+                    f["reference"] = {"path": linked[0].doc, "line": r.line + 1, "key": r.key,
+                                      "title": r.title, "doi": r.doi, "arxiv": r.arxiv}
             out.append(f)
     return out
 
@@ -158,6 +164,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         output.github(findings, sys.stdout)
     elif args.format == "concise":
         output.concise(findings, sys.stdout, style)
+    elif args.format == "csv":
+        shown = {(f["path"], f["line"] - 1) for f in findings}
+        found = [p for p in every if any((m.doc, m.line) in shown for m in p.members)]
+        output.write_csv(output.csv_rows(found, str, lambda d, ln: next(
+            iter(ws.references_of(d, ln)), None)), sys.stdout)
     else:
         shown = {(f["path"], f["line"] - 1) for f in findings}
         found = [p for p in every if any((m.doc, m.line) in shown for m in p.members)]
@@ -168,12 +179,68 @@ def cmd_check(args: argparse.Namespace) -> int:
             lists = stats.files + (STDIN in args.paths)
             print(style.dim(
                 f"{_n(lists, 'list')}, {_n(ws.index.abstract_count, 'abstract')}, "
+                + (_references_line(ws) if ws.refs.files else "")
+                +
                 f"{_n(len(findings), 'finding')}, {_n(problems, 'format problem')}, in "
                 f"{stats.seconds:.2f} s" + (f" ({_n(stats.cached_files, 'list')} from the cache)"
                                             if stats.cached_files else "")))
     worst = min((LEVELS[f["severity"]] for f in findings), default=99)
     if args.fail_on != "never" and worst <= LEVELS[args.fail_on]:
         return 1
+    return 0
+
+
+def _references_line(ws) -> str:
+    """ "1 reference file (12 entries, 9 with an abstract, 3 in the lists), " """
+    entries = sum(len(r.entries) for r in ws.refs.files.values())
+    with_abstract = sum(r.with_abstract for r in ws.refs.files.values())
+    tids = [t for d in ws.index.docs.values() for t in d.tids]
+    ws.refs.link(ws.index, tids)
+    found = {(x.doc, x.ref.number) for t in set(tids) for x in ws.refs.links(ws.index, t)}
+    return (f"{_n(len(ws.refs.files), 'reference file')} ({_n(entries, 'entry')}, "
+            f"{with_abstract:,} with an abstract, {len(found):,} in the lists), ")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Write an abstract list of every entry of a reference file that has an abstract."""
+    from .core.references import FORMATS, as_list
+    from .host import references
+
+    src, out = Path(args.file), Path(args.output)
+    fmt = args.input_format or references.format_of(src)
+    if fmt is None:
+        print(f"paperls: {src}: not a reference file (.bib, .ris or CSL .json); name the format "
+              "with --from", file=sys.stderr)
+        return 2
+    if not src.is_file():
+        print(f"paperls: {src}: no such file", file=sys.stderr)
+        return 2
+    if out.exists() and not args.force:
+        print(f"paperls: {out} exists; pass --force to replace it", file=sys.stderr)
+        return 2
+    from .core.parse import decode
+
+    d = decode(src.read_bytes())
+    text = d.text[1:] if d.text.startswith("\ufeff") else d.text
+    refs = references.parse_text(fmt, text) if d.text else None
+    if refs is None:
+        print(f"paperls: {src}: not a {FORMATS[fmt]} file", file=sys.stderr)
+        return 2
+    for p in refs.problems:
+        print(f"paperls: {src}:{p.line + 1}: {p.message}", file=sys.stderr)
+    kept = [e for e in refs.entries if e.abstract]
+    if not kept:
+        print(f"paperls: {src}: none of its {len(refs.entries)} entries has an abstract; "
+              "nothing written", file=sys.stderr)
+        return 1
+    curator = args.curator or f"Imported from {src.name}"
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(as_list(kept, curator), encoding="utf-8")
+    tmp.replace(out)
+    missing = len(refs.entries) - len(kept)
+    print(f"wrote {out}: {_n(len(kept), 'abstract')} of {_n(len(refs.entries), 'entry')}"
+          + (f"; {_n(missing, 'entry')} without an abstract, left out" if missing else "")
+          + (f"; {_n(len(refs.problems), 'entry')} could not be read" if refs.problems else ""))
     return 0
 
 
@@ -305,7 +372,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     c.add_argument("--format", choices=FORMATS, default="text",
                    help="text: copies grouped by paper; concise: one line per finding; json; "
                         "sarif (2.1.0, for code-scanning dashboards); github (workflow "
-                        "annotations)")
+                        "annotations); csv (one row per copy of each paper, for a spreadsheet)")
     c.add_argument("--stdin-filename", metavar="PATH",
                    help="the name of the list read from standard input (it stands in for that "
                         "file if it is also on disk)")
@@ -356,6 +423,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     r.add_argument("--max-papers", type=int, default=500, metavar="N",
                    help="list at most this many papers, largest groups first (default 500)")
     r.set_defaults(func=cmd_report)
+    i = sub.add_parser("import", help="write an abstract list from a BibTeX, RIS or CSL JSON file",
+                       description="Write an abstract list of every entry of a reference file "
+                                   "that has an abstract (wrapped lines joined, LaTeX accents "
+                                   "resolved); entries without one are counted and left out.")
+    i.add_argument("file", metavar="FILE", help="refs.bib, refs.ris or a CSL JSON export")
+    i.add_argument("-o", "--output", required=True, metavar="LIST", help="the list to write")
+    i.add_argument("--curator", help="line 1 of the list (default: Imported from FILE)")
+    i.add_argument("--from", dest="input_format", choices=["bibtex", "ris", "csl"],
+                   help="the file's format (default: from its extension)")
+    i.add_argument("--force", action="store_true", help="replace the list if it exists")
+    i.set_defaults(func=cmd_import)
     m = sub.add_parser("marks", help='list or remove "not a duplicate" marks',
                        description='List or remove the "not a duplicate" marks of a folder '
                                    '(its .paperls-marks file).')
@@ -366,7 +444,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     m.add_argument("--lapsed", action="store_true",
                    help="with remove: remove every mark whose texts changed")
     m.set_defaults(func=cmd_marks)
-    return ap, {"serve": s, "check": c, "topics": t, "report": r, "marks": m}
+    return ap, {"serve": s, "check": c, "topics": t, "report": r, "import": i, "marks": m}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,9 @@ from . import __version__
 from .core.codes import DEFAULT_SEVERITY, DUPLICATE_CODES
 from .features.papers import Paper
 
-FORMATS = ("text", "concise", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github", "csv")
+CSV_COLUMNS = ("cluster", "title", "list", "line", "kind", "similarity", "relation",
+               "reference", "reference_file", "doi", "arxiv")
 
 
 class Style:
@@ -57,6 +59,12 @@ def grouped(findings: list[dict], found: list[Paper], name, out: TextIO, style: 
     for p in found:
         out.write(style.bold(p.title) + "\n")
         out.write(style.dim(f"  “{p.first_words}”") + "\n")
+        if p.reference is not None:
+            r = p.reference.ref
+            out.write(style.dim("  = " + " · ".join(x for x in (
+                f"{r.cite} in {name(p.reference.doc)}", r.author_line(2), r.year,
+                f"doi:{r.doi}" if r.doi else f"arXiv:{r.arxiv}" if r.arxiv else "") if x))
+                + "\n")
         width = max(len(f"{name(m.doc)}:{m.line + 1}") for m in p.members)
         for m in p.members:
             place = f"{name(m.doc)}:{m.line + 1}"
@@ -69,6 +77,33 @@ def grouped(findings: list[dict], found: list[Paper], name, out: TextIO, style: 
             out.write(f"  {f['path']}:{f['line']}:{f['column']}: {style.severity(f['severity'])}: "
                       f"{f['message']} [{f['code']}]\n")
         out.write("\n")
+
+
+def csv_rows(found: list[Paper], name, reference_of) -> list[dict]:
+    """One row per copy of each paper: what a spreadsheet or a review tool imports.
+    ``reference_of(doc, line)`` gives the copy's own reference link, if any (else the
+    paper's is used)."""
+    rows = []
+    for p in found:
+        for m in p.members:
+            link = reference_of(m.doc, m.line) or p.reference
+            r = link.ref if link is not None else None
+            rows.append({
+                "cluster": p.cluster, "title": p.title, "list": name(m.doc), "line": m.line + 1,
+                "kind": m.kind,
+                "similarity": "" if m.similarity is None else f"{m.similarity:.3f}",
+                "relation": m.relation,
+                "reference": (r.key or r.cite) if r else "", "reference_file": name(link.doc) if link else "",
+                "doi": r.doi if r else "", "arxiv": r.arxiv if r else ""})
+    return rows
+
+
+def write_csv(rows: list[dict], out: TextIO) -> None:
+    import csv
+
+    w = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
 
 
 def _escape(value: str, prop: bool = False) -> str:

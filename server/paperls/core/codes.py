@@ -15,7 +15,10 @@ POSSIBLE_DUPLICATE_ACROSS_LISTS = "possible-duplicate-across-lists"
 DUPLICATE_CODES = (DUPLICATE_IN_LIST, NEAR_DUPLICATE_IN_LIST, DUPLICATE_ACROSS_LISTS,
                    NEAR_DUPLICATE_ACROSS_LISTS, POSSIBLE_DUPLICATE_IN_LIST,
                    POSSIBLE_DUPLICATE_ACROSS_LISTS)
-FORMAT_CODES = tuple(c.value for c in ProblemCode)
+# A reference file (BibTeX, RIS, CSL JSON) with an entry, or as a whole, that cannot be read.
+REFERENCE_ENTRY = "reference-entry"
+REFERENCE_FILE = "reference-file"
+FORMAT_CODES = (*(c.value for c in ProblemCode), REFERENCE_ENTRY, REFERENCE_FILE)
 
 SEVERITIES = ("error", "warning", "information", "hint", "off")
 # A copy inside one list is a curator's mistake; the same paper in two lists is worth knowing.

@@ -306,6 +306,59 @@ class Index:
         self._with_copies = (stamp, n)
         return n
 
+    def sketch_of(self, tid: int) -> tuple[int, bytes | None]:
+        """A live text's exact key and band keys (what ``probe`` of another index takes)."""
+        t = self._texts[tid]
+        assert t is not None
+        return t.key, t.bands
+
+    def probe(self, queries: list[tuple[int, bytes | None, str]]
+              ) -> list[list[tuple[int, Verdict | None]]]:
+        """For texts of another index, given as (exact key, band keys, normalised text): the
+        texts of this one each is the same as (None for an exact copy, else the verdict), by
+        the same candidates and the same rules as copies inside this index. Read-only: the
+        queries are not added."""
+        out: list[list[tuple[int, Verdict | None]]] = []
+        rows = [np.frombuffer(b, dtype="<u8") if b else None for _, b, _ in queries]
+        lsh = np.stack([r[:_LSH] if r is not None else np.zeros(_LSH, np.uint64) for r in rows]) \
+            if rows else np.zeros((0, _LSH), np.uint64)
+        lo = np.searchsorted(self._static_keys, lsh.reshape(-1), "left").reshape(lsh.shape)
+        hi = np.searchsorted(self._static_keys, lsh.reshape(-1), "right").reshape(lsh.shape)
+        cache: dict[int, list[str]] = {}
+        for n, ((key, _, norm), row) in enumerate(zip(queries, rows, strict=True)):
+            same = self._by_key.get(key)
+            found: list[tuple[int, Verdict | None]] = [(same, None)] if same is not None else []
+            cands: set[int] = set()
+            for k, a, b in zip(lsh[n].tolist(), lo[n].tolist(), hi[n].tolist(), strict=True):
+                hits = self._overlay.get(k, []) if k else []
+                if k and 0 < b - a + len(hits) <= BUCKET_CAP:
+                    cands.update(self._static_tids[a:b].tolist(), hits)
+            if row is not None:
+                lookup = int(row[-1])
+                if lookup:
+                    a, b = (int(np.searchsorted(self._open_keys, row[-1:], side)[0])
+                            for side in ("left", "right"))
+                    hits = self._open_overlay.get(lookup, [])
+                    if b - a + len(hits) <= BUCKET_CAP:
+                        cands.update(self._open_tids[a:b].tolist(), hits)
+                for k in row[_OPEN].tolist():
+                    if k:
+                        cands.update(self._short.get(k, []))
+            cands.discard(same)  # type: ignore[arg-type]
+            mine = tokens(norm) if cands else []
+            for other in sorted(cands):
+                t = self._texts[other]
+                if t is None:
+                    continue
+                theirs = cache.get(other)
+                if theirs is None:
+                    theirs = cache[other] = tokens(t.normalized)
+                v = compare(mine, theirs)
+                if any(self._linked(v)):
+                    found.append((other, v))
+            out.append(found)
+        return out
+
     def near_pairs(self) -> list[tuple[int, int, Verdict]]:
         """Every confirmed near-duplicate pair of distinct texts, once (a < b)."""
         return [(a, b, v) for a, m in self._pairs.items() for b, v in m.items()

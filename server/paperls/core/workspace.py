@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from .catalog import MEMBERS_CAP, Catalog
 from .index import Change, Index
 from .parse import Abstract, ParsedList
+from .references import Link, References
 from .similarity import DEFAULT_THRESHOLD
 from .summary import Summary, summarize
 from .topics import Phrase, dedupe, extract, is_name, key_of
@@ -41,6 +42,8 @@ class Workspace:
                  namer: Callable[[str], str] | None = None) -> None:
         self.index = Index(threshold)
         self.catalog = Catalog()
+        self.refs = References()
+        """The reference files (BibTeX, RIS, CSL JSON) and which abstract is which entry."""
         self._topics: dict[int, tuple[tuple[str, str], ...]] = {}  # tid -> (key, form)
         self.labels: dict[int, str] = {}  # tid -> its three best phrases (workspace symbols)
         self.search: dict[int, str] = {}  # tid -> all its catalogue phrases (what a query meets)
@@ -52,9 +55,9 @@ class Workspace:
         features then say "indexing" instead of "no other copy"."""
 
     @property
-    def revision(self) -> tuple[int, int]:
-        """Changes with every change of the index or the topic catalogue."""
-        return self.index.revision, self._topic_revision
+    def revision(self) -> tuple[int, int, int]:
+        """Changes with every change of the index, the topic catalogue or the references."""
+        return self.index.revision, self._topic_revision, self.refs.revision
 
     # ----- changes -------------------------------------------------------------------------
 
@@ -78,6 +81,7 @@ class Workspace:
         """Drop what the change's dead texts had in the topic tables."""
         if change.died:
             self._topic_revision += 1
+            self.refs.forget(change.died)
         for tid in change.died:
             for key, form in self._topics.pop(tid, ()):
                 self.catalog.remove(key, form, tid)
@@ -85,6 +89,11 @@ class Workspace:
             self.search.pop(tid, None)
             self._top.pop(tid, None)
         return set(change.affected)
+
+    def references_of(self, doc: str, line: int) -> tuple[Link, ...]:
+        """The reference entries the abstract on ``line`` is (exact first)."""
+        tid = self.index.text_id(doc, line)
+        return self.refs.links(self.index, tid) if tid is not None else ()
 
     # ----- topics --------------------------------------------------------------------------
 

@@ -100,13 +100,27 @@ def severity_for(code: str, severities: Mapping[str, str]) -> str:
     return sev if sev in SEVERITIES else DEFAULT_SEVERITY[key]
 
 
+def reference_diagnostics(ws: Workspace, doc: str,
+                          severities: Mapping[str, str]) -> list[Diagnostic]:
+    """What could not be read of a reference file: each bad entry, or the file as a whole."""
+    refs = ws.refs.files.get(doc)
+    out = []
+    for p in refs.problems if refs else ():
+        sev = severity_for(p.code, severities)
+        if sev != "off":
+            line = min(p.line, max(0, len(refs.lines) - 1))  # type: ignore[union-attr]
+            end = len(refs.lines[line]) if refs.lines else 0  # type: ignore[union-attr]
+            out.append(Diagnostic(line, 0, end, sev, p.code, p.message))
+    return out
+
+
 def document_diagnostics(ws: Workspace, doc: str,
                          severities: Mapping[str, str] | None = None) -> list[Diagnostic]:
     severities = severities or {}
     out: list[Diagnostic] = []
     d = ws.index.document(doc)
     if d is None:
-        return out
+        return reference_diagnostics(ws, doc, severities)
     for p in d.parsed.problems:
         sev = severity_for(p.code.value, severities)
         if sev != "off":
@@ -121,8 +135,10 @@ def document_diagnostics(ws: Workspace, doc: str,
         title = paper_title(ws, doc, a) if a else ""
         named = [describe_copy(ws, doc, c, mine) for c in f.copies[:MAX_NAMED]]
         more = len(f.copies) - MAX_NAMED
+        linked = ws.references_of(doc, f.line)
         msg = (f"{title}: also " + ", ".join(named)
-               + (f", and {more} more" if more > 0 else ""))
+               + (f", and {more} more" if more > 0 else "")
+               + "".join(f"; in {ws.namer(x.doc)} as {x.ref.cite}" for x in linked[:2]))
         near = [c.similarity for c in f.copies if not c.exact]
         similarity = 1.0 if f.exact and code in (DUPLICATE_IN_LIST, DUPLICATE_ACROSS_LISTS) \
             else (max(near) if near else 1.0)
@@ -134,6 +150,10 @@ def document_diagnostics(ws: Workspace, doc: str,
                 related.append(Related(c.doc, c.line, oa.start, oa.end,
                                        "exact copy" if c.exact
                                        else f"another version, {how(c, mine, oa.text)}"))
+        for x in linked:
+            lines = ws.refs.files[x.doc].lines if x.doc in ws.refs.files else ()
+            end = len(lines[x.ref.line]) if x.ref.line < len(lines) else 0
+            related.append(Related(x.doc, x.ref.line, 0, end, f"reference entry {x.ref.cite}"))
         out.append(Diagnostic(
             f.line, f.start, squiggle_end(d.parsed.lines[f.line], f.start, f.end), sev, code, msg,
             tuple(related), similarity, title,

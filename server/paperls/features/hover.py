@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from ..core.references import Link
 from ..core.workspace import Workspace
 from .papers import distinct_papers, how, text_at, word_diff
 
@@ -42,7 +43,12 @@ def hover(ws: Workspace, doc: str, line: int, col: int) -> HoverResult | None:
 
 def _abstract_hover(ws: Workspace, doc: str, a) -> HoverResult:
     s = ws.summary(doc, a)
-    parts = [f"### {_md(s.title) if s.title else 'Abstract'}", ""]
+    linked = ws.references_of(doc, a.line)
+    titled = next((x for x in linked if x.ref.title), None)
+    if titled is not None:  # the reference file knows the paper: its real title heads it
+        parts = [f"### {_md(titled.ref.title)}", ""] + _reference(ws, linked)
+    else:
+        parts = [f"### {_md(s.title) if s.title else 'Abstract'}", ""] + _reference(ws, linked)
     if s.gist:
         parts += [f"> {_md(s.gist)}", ""]
     if s.figures:
@@ -66,6 +72,29 @@ def _abstract_hover(ws: Workspace, doc: str, a) -> HoverResult:
     else:
         parts += ["", "*No other copy in the workspace.*"]
     return HoverResult("\n".join(parts), a.line, a.start, a.end)
+
+
+def _reference(ws: Workspace, linked: tuple[Link, ...]) -> list[str]:
+    """Who wrote it, when and where, its DOI / arXiv links, and the entries it is."""
+    if not linked:
+        return []
+    r = linked[0].ref
+    out = []
+    meta = " · ".join(_md(x) for x in (r.author_line(), r.year, r.venue) if x)
+    if meta:
+        out.append(meta)
+    urls = r.links()
+    if urls:
+        out.append(" · ".join(f"[{_md(label)}]({url})" for label, url in urls))
+    if out:
+        out.append("")
+    for x in linked[:5]:
+        how_close = "" if x.exact else f" ({x.similarity:.0%} similar)"
+        out.append(f"- `{_md(x.ref.cite)}` in `{ws.namer(x.doc)}`, line {x.ref.line + 1}"
+                   f"{how_close}")
+    if len(linked) > 5:
+        out.append(f"- … and {len(linked) - 5} more entries")
+    return out + [""]
 
 
 def _differences(ws: Workspace, doc: str, a, copies) -> list[str]:

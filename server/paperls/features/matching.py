@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.workspace import Workspace
+from .papers import real_title
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,12 +25,17 @@ def _target(ws: Workspace, doc: str, line: int, exact: bool, sim: float) -> Targ
 
 
 def definition(ws: Workspace, doc: str, line: int) -> list[Target]:
-    """Other copies: exact first, then near ones, best first."""
+    """Other copies: exact first, then near ones, best first; then the reference entries the
+    abstract is (a .bib, .ris or CSL JSON file of the workspace)."""
     out = []
     for c in ws.index.copies(doc, line):
         t = _target(ws, c.doc, c.line, c.exact, c.similarity)
         if t is not None:
             out.append(t)
+    for x in ws.references_of(doc, line):
+        lines = ws.refs.files[x.doc].lines if x.doc in ws.refs.files else ()
+        end = len(lines[x.ref.line]) if x.ref.line < len(lines) else 0
+        out.append(Target(x.doc, x.ref.line, 0, end, x.exact, x.similarity))
     return out
 
 
@@ -48,4 +54,7 @@ def title_of(ws: Workspace, t: Target) -> str:
     """A title-like line of the paper at a target (its three best topics)."""
     d = ws.index.document(t.doc)
     a = d.parsed.abstract_at(t.line) if d else None
-    return " · ".join(p.text for p in ws.topics(t.doc, a, 3)) if a else ""
+    if a is None:  # a reference entry: its title
+        e = ws.refs.entry_at(t.doc, t.line)
+        return f"{e.title} ({e.cite})" if e else ""
+    return real_title(ws, t.doc, t.line) or " · ".join(p.text for p in ws.topics(t.doc, a, 3))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..core.index import Copy
 from ..core.normalize import normalize, tokens
 from ..core.parse import Abstract
+from ..core.references import Link
 from ..core.summary import title_parts
 from ..core.workspace import Workspace
 
@@ -27,10 +28,19 @@ def first_words(text: str, n: int = FIRST_WORDS) -> str:
 
 
 def paper_title(ws: Workspace, doc: str, a: Abstract, parts: int = 3) -> str:
-    """The paper's headline: its own name if it gives one, then its best topics (the name the
-    outline, hover and every finding use); its first words when it has no topics."""
+    """The paper's headline (the name the outline, hover and every finding use): its real
+    title when a reference file has it, else its own name if it gives one, then its best
+    topics; its first words when it has no topics."""
+    real = real_title(ws, doc, a.line)
+    if real:
+        return real
     name = " · ".join(title_parts(ws.topics(doc, a, 8), parts, a.text[:600]))
     return name or first_words(a.text, 8) or "(empty abstract)"
+
+
+def real_title(ws: Workspace, doc: str, line: int) -> str:
+    """The title of the reference entry this abstract is, if any ("" without one)."""
+    return next((x.ref.title for x in ws.references_of(doc, line) if x.ref.title), "")
 
 
 def differs(a: str, b: str) -> str:
@@ -111,6 +121,8 @@ class Member:
     doc: str
     line: int
     relation: str  # to the paper's first copy: "first copy", "exact", "91% similar", ...
+    kind: str = "first"  # first, exact, near, truncated, possible, or linked (via another copy)
+    similarity: float | None = 1.0  # to the first copy (None when linked through another)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +131,7 @@ class Paper:
     title: str
     first_words: str
     members: tuple[Member, ...]  # first copy first, then by list and line
+    reference: Link | None = None  # the reference entry any copy is, when a file has it
 
     @property
     def lists(self) -> int:
@@ -162,16 +175,22 @@ def papers(ws: Workspace, docs: list[str] | None = None) -> list[Paper]:
             c = by_place.get(node)
             if c is not None:
                 relation = "exact copy" if c.exact else how(c, first_text, text_at(ws, *node))
+                kind = "exact" if c.exact else "possible" if c.possible \
+                    else "truncated" if c.contained else "near"
+                members.append(Member(*node, relation, kind, c.similarity))
             else:  # linked through another copy
                 best = (copies.get(node) or [None])[0]
                 relation = f"via {ws.namer(best.doc)}:{best.line + 1}" if best else "linked"
-            members.append(Member(*node, relation))
+                members.append(Member(*node, relation, "linked", None))
         keys = [k for k in (ws.index.key_of(d, ln) for d, ln in nodes) if k is not None]
         d = ws.index.document(first[0])
         a = d.parsed.abstract_at(first[1]) if d else None
-        title = paper_title(ws, first[0], a) if a else "(unknown)"
+        # Any copy a reference file knows gives the paper its real title.
+        ref = next((x for n in nodes for x in ws.references_of(*n)), None)
+        title = (ref.ref.title if ref and ref.ref.title else "") \
+            or (paper_title(ws, first[0], a) if a else "(unknown)")
         out.append(Paper(f"{min(keys):016x}"[:12] if keys else "0" * 12, title,
-                         first_words(first_text), tuple(members)))
+                         first_words(first_text), tuple(members), ref))
     out.sort(key=lambda p: (p.members[0].doc, p.members[0].line))
     return out
 

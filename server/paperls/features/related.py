@@ -28,7 +28,13 @@ def _place(ws: Workspace, tid: int, score: float) -> Place | None:
     a = d.parsed.abstract_at(where[1]) if d else None
     if a is None:
         return None
-    return Place(where[0], where[1], a.start, a.end, score, ws.labels.get(tid, a.text[:60]))
+    return Place(where[0], where[1], a.start, a.end, score,
+                 _title(ws, tid) or ws.labels.get(tid, a.text[:60]))
+
+
+def _title(ws: Workspace, tid: int) -> str:
+    """The real title of the paper, when a reference file has it."""
+    return next((x.ref.title for x in ws.refs.links(ws.index, tid) if x.ref.title), "")
 
 
 def related(ws: Workspace, doc: str, line: int, limit: int = 20) -> list[Place]:
@@ -43,7 +49,13 @@ def related(ws: Workspace, doc: str, line: int, limit: int = 20) -> list[Place]:
 def workspace_symbols(ws: Workspace, query: str, limit: int = 100) -> list[Place]:
     """Abstracts whose topics match the query (all of them, up to ``limit``, for no query)."""
     tids = list(ws.search)
-    texts = [ws.search[t] for t in tids]
+    if ws.refs.files:  # a real title and a citation key find a paper too
+        ws.refs.link(ws.index, tids)
+        texts = [" · ".join([ws.search[t], *(f"{x.ref.title} {x.ref.cite}"
+                                             for x in ws.refs.links(ws.index, t))])
+                 for t in tids]
+    else:
+        texts = [ws.search[t] for t in tids]
     if not query.strip():
         hits = [(x, 100.0, i) for i, x in enumerate(texts[:limit])]
     else:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..core.parse import ParsedList, parse
 from ..core.workspace import Workspace
-from . import scan
+from . import references, scan
 from .cache import Entry, IndexCache
 from .marks import read_marks
 
@@ -21,6 +21,7 @@ class LoadStats:
     files: int = 0
     abstracts: int = 0
     cached_files: int = 0
+    reference_files: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -36,9 +37,12 @@ def with_problem(r: scan.Read) -> ParsedList:
 def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: int,
          threshold: float, warn: Callable[[str], None], *, cache_dir: Path | None = None,
          key: Callable[[Path], str] | None = None, namer: Callable[[str], str] | None = None,
-         progress: Callable[[int, int], None] | None = None) -> tuple[Workspace, LoadStats]:
+         progress: Callable[[int, int], None] | None = None,
+         with_references: bool = True) -> tuple[Workspace, LoadStats]:
     """Index every abstract list under ``roots`` (folders or files). Documents are keyed by
-    ``key(path)`` (the path as a string by default; the server passes its URI canonicaliser)."""
+    ``key(path)`` (the path as a string by default; the server passes its URI canonicaliser).
+    Reference files (BibTeX, RIS, CSL JSON) under the roots are read too, unless
+    ``with_references`` is off."""
     key = key or str
     started = time.perf_counter()
     stats = LoadStats()
@@ -70,6 +74,10 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
     t = time.perf_counter()
     ws.bulk_load(items, known, verdicts)
     ws.index.set_marks(read_marks(roots))
+    if with_references:
+        for path, refs in references.find_files(roots, exclude, warn, max_bytes):
+            ws.refs.set_file(key(path), refs)
+            stats.reference_files += 1
     stats.timings["index"] = time.perf_counter() - t
     if cache is not None and (stats.cached_files < stats.files or len(cached) != stats.files):
         t = time.perf_counter()

@@ -67,6 +67,9 @@ class Settings:
     references_mode: str = "copies"
     """paperls.references.mode: "copies" (every copy of the paper) or "related" (papers on the
     same topics)."""
+    reference_files: bool = True
+    """paperls.referenceFiles.enabled: read BibTeX (.bib), RIS (.ris) and CSL JSON files of the
+    workspace, and name each abstract an entry has by the entry's real title."""
     cache_enabled: bool = True
     """paperls.cache.enabled: keep an on-disk index cache so that restarts are fast."""
     cache_directory: str = ""
@@ -104,6 +107,7 @@ KEYS: dict[str, str] = {
     "inlayHints.enabled": "inlay_hints",
     "inlayHints.maxLength": "inlay_max_length",
     "references.mode": "references_mode",
+    "referenceFiles.enabled": "reference_files",
     "cache.enabled": "cache_enabled",
     "cache.directory": "cache_directory",
 }

@@ -15,7 +15,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from ..core.marks import FILE_NAME as MARKS_FILE
 from ..core.parse import ParsedList, parse
-from ..host import loader, scan
+from ..host import loader, references, scan
 from ..host.marks import read_marks
 from ..host.paths import display_name as path_display_name
 from .state import PaperServer
@@ -84,7 +84,10 @@ def version(ls: PaperServer, uri: str) -> int | None:
 
 def lines_of(ls: PaperServer, uri: str):
     d = ls.model.index.document(uri)
-    return d.parsed.lines if d else None
+    if d is not None:
+        return d.parsed.lines
+    refs = ls.model.refs.files.get(uri)
+    return (refs.lines or ("",)) if refs is not None else None
 
 
 def ensure(ls: PaperServer, uri: str) -> ParsedList | None:
@@ -131,6 +134,38 @@ def reload_from_disk(ls: PaperServer, uri: str) -> set[str]:
     if r is None:
         return ls.model.remove_document(uri) | {uri}
     return ls.model.set_document(uri, loader.with_problem(r)) | {uri}
+
+
+def is_reference_file(ls: PaperServer, uri: str) -> bool:
+    return ls.settings.reference_files and references.format_of(uri) is not None
+
+
+def reload_reference(ls: PaperServer, uri: str) -> set[str]:
+    """Read a reference file again (or forget it when it is gone, or is not one). Every list
+    whose findings are shown may name its entries, so all those are republished."""
+    path = to_fs_path(uri) if uri.startswith("file:") else None
+    got = None
+    if path and os.path.isfile(path) and scan.within(Path(path), ls.real_roots):
+        got = references.read_file(Path(path), int(ls.settings.max_file_size_mb * 1e6))
+    if got is None:
+        changed = ls.model.refs.remove_file(uri)
+    else:
+        ls.model.refs.set_file(uri, got)
+        changed = True
+    return (set(ls.published) | {uri}) if changed else set()
+
+
+def reload_references(ls: PaperServer) -> set[str]:
+    """Read every reference file of the workspace again (or drop them all when the setting
+    is off): after a scan that did not read them, or a change of the setting."""
+    before = set(ls.model.refs.files)
+    for uri in before:
+        ls.model.refs.remove_file(uri)
+    if ls.settings.reference_files:
+        for path, got in references.find_files(ls.roots, ls.settings.exclude, ls.warn,
+                                               int(ls.settings.max_file_size_mb * 1e6)):
+            ls.model.refs.set_file(path_uri(path), got)
+    return before | set(ls.model.refs.files) | set(ls.published)
 
 
 def marks_uri(ls: PaperServer) -> str | None:

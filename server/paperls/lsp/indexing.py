@@ -155,7 +155,8 @@ def _build(ls: PaperServer, report: Callable[[int, int], None],
     fresh, stats = loader.load(
         ls.roots, settings.include, settings.exclude, int(settings.max_file_size_mb * 1e6),
         settings.near_threshold, warnings.append, cache_dir=cache_dir, key=documents.path_uri,
-        namer=lambda u: documents.display_name(ls, u), progress=report)
+        namer=lambda u: documents.display_name(ls, u), progress=report,
+        with_references=settings.reference_files)
     fresh.set_threshold(settings.near_threshold, settings.possible_threshold)
     if stats.cached_files:
         warnings.append(f"{stats.cached_files} of {stats.files} lists from the index cache")
@@ -211,7 +212,8 @@ async def scan(ls: PaperServer) -> set[str] | None:
     msg = (f"indexed {len(fresh.index.docs)} lists, {fresh.index.abstract_count} abstracts "
            f"in {elapsed:.2f} s")
     ls.log(msg)
-    affected = set(fresh.index.docs) | set(old.index.docs) | ls.published | replayed
+    affected = set(fresh.index.docs) | set(old.index.docs) | ls.published | replayed \
+        | set(fresh.refs.files) | set(old.refs.files)
     del old
     # Hundreds of thousands of long-lived index objects: keep them out of every later
     # collection, whose full passes would otherwise stall requests now and then. (No

@@ -10,8 +10,9 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from ...core.marks import FILE_NAME as MARKS_FILE
+from ...host import references
 from ...host.settings import PROJECT_FILE, from_client, read_project, with_project
-from .. import indexing, publishing
+from .. import documents, indexing, publishing
 from ..state import ClientCaps, PaperServer
 
 
@@ -37,8 +38,11 @@ def apply_settings(ls: PaperServer, raw) -> None:
     settings, more = from_client(with_project(raw, project))
     for p in problems + more:
         ls.warn(p)
+    was = ls.settings.reference_files
     ls.settings = settings
     ls.model.set_threshold(settings.near_threshold, settings.possible_threshold)
+    if settings.reference_files != was and ls.model.ready and ls.roots:
+        documents.reload_references(ls)
     publishing.publish_all(ls)
 
 
@@ -69,7 +73,7 @@ async def initialized(ls: PaperServer, params: types.InitializedParams) -> None:
 
 
 async def register_watchers(ls: PaperServer) -> None:
-    globs = [*ls.settings.include, f"**/{MARKS_FILE}", f"**/{PROJECT_FILE}"]
+    globs = [*ls.settings.include, f"**/{MARKS_FILE}", f"**/{PROJECT_FILE}", *references.GLOBS]
     options = types.DidChangeWatchedFilesRegistrationOptions(
         watchers=[types.FileSystemWatcher(glob_pattern=g) for g in globs])
     try:

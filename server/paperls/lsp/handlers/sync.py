@@ -55,6 +55,8 @@ def did_change_watched_files(ls: PaperServer, params: types.DidChangeWatchedFile
             apply_settings(ls, ls.client_settings)
         elif documents.is_marks_file(uri):
             affected |= documents.reload_marks(ls) if not documents.is_open(ls, uri) else set()
+        elif documents.is_reference_file(ls, uri):
+            affected |= documents.reload_reference(ls, uri)
         elif not documents.is_open(ls, uri):  # the editor's text wins while a list is open
             indexing.note_during_scan(ls, uri)
             affected |= documents.reload_from_disk(ls, uri)
