@@ -286,3 +286,15 @@ def test_import_refuses_to_overwrite_and_unknown_formats(tmp_path, capsys):
     (tmp_path / "refs.xml").write_text("<xml/>")
     assert run("import", str(tmp_path / "refs.xml"), "-o", str(tmp_path / "x.txt"))[0] == 2
     assert "not a reference file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("latex,text", [
+    (r"Dupr{\'e} la Tour", "Dupré la Tour"),
+    (r"\c{C}a\u{g}lar G{\"u}l{\c{c}}ehre", "Çağlar Gülçehre"),
+    (r"Erd\H{o}s, \o{}ystein and Stra\ss e", "Erdős, øystein and Straße"),
+    (r"\textsc{SimInstruct}: a {BERT} tool -- 50\% faster", "SimInstruct: a BERT tool – 50% faster"),
+    (r"gains of $\alpha$ and $D_{\mathrm{KL}}$", r"gains of $\alpha$ and $D_{\mathrm{KL}}$"),
+    ("no LaTeX at all,\n   wrapped", "no LaTeX at all, wrapped"),
+])
+def test_latex_in_bibtex_text_reads_as_the_author_meant(latex, text):
+    assert references._delatex(latex, keep_math=True) == text

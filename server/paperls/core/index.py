@@ -19,7 +19,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -239,6 +239,9 @@ class Index:
                 out.append(Finding(doc, a.line, a.start, a.end, tuple(copies)))
         return out
 
+    def text_ids(self) -> list[int]:
+        return [tid for tid, t in enumerate(self._texts) if t is not None]
+
     def all_texts(self) -> Iterable[tuple[int, str]]:
         for tid, t in enumerate(self._texts):
             if t is not None:
@@ -312,40 +315,57 @@ class Index:
         assert t is not None
         return t.key, t.bands
 
-    def probe(self, queries: list[tuple[int, bytes | None, str]]
+    def probe(self, queries: list[tuple[int, bytes | None]], text_of: Callable[[int], str]
               ) -> list[list[tuple[int, Verdict | None]]]:
-        """For texts of another index, given as (exact key, band keys, normalised text): the
-        texts of this one each is the same as (None for an exact copy, else the verdict), by
-        the same candidates and the same rules as copies inside this index. Read-only: the
-        queries are not added."""
-        out: list[list[tuple[int, Verdict | None]]] = []
-        rows = [np.frombuffer(b, dtype="<u8") if b else None for _, b, _ in queries]
-        lsh = np.stack([r[:_LSH] if r is not None else np.zeros(_LSH, np.uint64) for r in rows]) \
-            if rows else np.zeros((0, _LSH), np.uint64)
-        lo = np.searchsorted(self._static_keys, lsh.reshape(-1), "left").reshape(lsh.shape)
-        hi = np.searchsorted(self._static_keys, lsh.reshape(-1), "right").reshape(lsh.shape)
+        """For texts of another index, given as (exact key, band keys), with ``text_of(i)``
+        the normalised text of query ``i`` (asked only for queries with candidates): the texts
+        of this one each is the same as (None for an exact copy, else the verdict), by the same
+        candidates and rules as copies inside this index. Read-only: queries are not added."""
+        n = len(queries)
+        out: list[list[tuple[int, Verdict | None]]] = [[] for _ in range(n)]
+        if not n:
+            return out
+        keys = np.zeros((n, sketch.KEYS), dtype=np.uint64)
+        for i, (_, b) in enumerate(queries):
+            if b:
+                keys[i] = np.frombuffer(b, dtype="<u8")
+        # Which queries share any key with this index, in a few array passes (most share none).
+        lsh = keys[:, :_LSH]
+        lo = np.searchsorted(self._static_keys, lsh, "left")
+        hi = np.searchsorted(self._static_keys, lsh, "right")
+        look = keys[:, -1]
+        olo = np.searchsorted(self._open_keys, look, "left")
+        ohi = np.searchsorted(self._open_keys, look, "right")
+        short = np.fromiter(self._short, dtype=np.uint64, count=len(self._short))
+        hit = ((hi > lo) & (lsh != 0)).any(axis=1) | ((ohi > olo) & (look != 0)) \
+            | (np.isin(keys[:, _OPEN], short) & (keys[:, _OPEN] != 0)).any(axis=1)
+        if self._overlay or self._open_overlay:
+            hit[:] = True  # additions since the last bulk load: look every query up
         cache: dict[int, list[str]] = {}
-        for n, ((key, _, norm), row) in enumerate(zip(queries, rows, strict=True)):
+        for i, (key, _) in enumerate(queries):
             same = self._by_key.get(key)
-            found: list[tuple[int, Verdict | None]] = [(same, None)] if same is not None else []
+            if same is not None:
+                out[i].append((same, None))
+            if not hit[i]:
+                continue
             cands: set[int] = set()
-            for k, a, b in zip(lsh[n].tolist(), lo[n].tolist(), hi[n].tolist(), strict=True):
-                hits = self._overlay.get(k, []) if k else []
-                if k and 0 < b - a + len(hits) <= BUCKET_CAP:
-                    cands.update(self._static_tids[a:b].tolist(), hits)
-            if row is not None:
-                lookup = int(row[-1])
-                if lookup:
-                    a, b = (int(np.searchsorted(self._open_keys, row[-1:], side)[0])
-                            for side in ("left", "right"))
-                    hits = self._open_overlay.get(lookup, [])
-                    if b - a + len(hits) <= BUCKET_CAP:
-                        cands.update(self._open_tids[a:b].tolist(), hits)
-                for k in row[_OPEN].tolist():
-                    if k:
-                        cands.update(self._short.get(k, []))
+            for k, a, b in zip(lsh[i].tolist(), lo[i].tolist(), hi[i].tolist(), strict=True):
+                extra = self._overlay.get(k, []) if k else []
+                if k and 0 < b - a + len(extra) <= BUCKET_CAP:
+                    cands.update(self._static_tids[a:b].tolist(), extra)
+            lookup = int(look[i])
+            if lookup:
+                a, b = int(olo[i]), int(ohi[i])
+                extra = self._open_overlay.get(lookup, [])
+                if b - a + len(extra) <= BUCKET_CAP:
+                    cands.update(self._open_tids[a:b].tolist(), extra)
+            for k in keys[i, _OPEN].tolist():
+                if k:
+                    cands.update(self._short.get(k, []))
             cands.discard(same)  # type: ignore[arg-type]
-            mine = tokens(norm) if cands else []
+            if not cands:
+                continue
+            mine = tokens(text_of(i))
             for other in sorted(cands):
                 t = self._texts[other]
                 if t is None:
@@ -355,8 +375,7 @@ class Index:
                     theirs = cache[other] = tokens(t.normalized)
                 v = compare(mine, theirs)
                 if any(self._linked(v)):
-                    found.append((other, v))
-            out.append(found)
+                    out[i].append((other, v))
         return out
 
     def near_pairs(self) -> list[tuple[int, int, Verdict]]:

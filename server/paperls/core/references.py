@@ -190,7 +190,9 @@ class References:
         return got
 
     def link(self, main: Index, tids: list[int]) -> None:
-        """Link many list texts at once (one vectorised lookup), into the cache."""
+        """Link many list texts at once, into the cache. Many more texts than entries (a
+        whole workspace) are linked the other way round: each entry is looked up among the
+        list texts, in the lists' own key tables, which costs what the entries cost."""
         index = self._built(main)
         todo = [t for t in tids if t not in self._links and main.alive(t)]
         if not todo:
@@ -198,16 +200,28 @@ class References:
         if not index.docs:
             self._links.update((t, ()) for t in todo)
             return
-        probes = []
+        if len(todo) <= 4 * index.abstract_count:
+            probes = [main.sketch_of(t) for t in todo]
+            found = index.probe(probes, lambda i: main.normalized(todo[i]) or "")
+            for t, hits in zip(todo, found, strict=True):
+                self._store(index, t, hits)
+            return
+        entries = index.text_ids()
+        back: dict[int, list[tuple[int, object]]] = {}
+        found = main.probe([index.sketch_of(r) for r in entries],
+                           lambda i: index.normalized(entries[i]) or "")
+        for r, hits in zip(entries, found, strict=True):
+            for t, v in hits:
+                back.setdefault(t, []).append((r, v))
         for t in todo:
-            key, bands = main.sketch_of(t)
-            probes.append((key, bands, main.normalized(t) or ""))
-        for t, hits in zip(todo, index.probe(probes), strict=True):
-            out = []
-            for other, v in hits:
-                for doc, i in sorted(index.occurrences(other)):
-                    e = self._entry.get((doc, i))
-                    if e is not None:
-                        out.append(Link(doc, e, v is None, 1.0 if v is None else v.similarity))
-            out.sort(key=lambda x: (not x.exact, -x.similarity, x.doc, x.ref.line))
-            self._links[t] = tuple(out)
+            self._store(index, t, back.get(t, []))
+
+    def _store(self, index: Index, tid: int, hits) -> None:
+        out = []
+        for other, v in hits:
+            for doc, i in sorted(index.occurrences(other)):
+                e = self._entry.get((doc, i))
+                if e is not None:
+                    out.append(Link(doc, e, v is None, 1.0 if v is None else v.similarity))
+        out.sort(key=lambda x: (not x.exact, -x.similarity, x.doc, x.ref.line))
+        self._links[tid] = tuple(out)
