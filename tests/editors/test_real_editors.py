@@ -84,3 +84,25 @@ def test_vim_ale(workspace, tmp_path):
     # ALE filters items by the last word typed ("auto"), so whole phrases that start earlier
     # ("sparse autoencoders") are dropped by the editor; what starts with it stays.
     assert "autoencoders" in got["completion"], got["completion"]
+
+
+def test_neovim_names_papers_by_the_reference_files_beside_the_lists(workspace, tmp_path):
+    """A curator's .bib and a database's .ris in the folder: Neovim's own client shows the
+    real titles and reaches the entry."""
+    refs = HERE.parent / "fixtures" / "references"
+    for name in ("library.bib", "search.ris"):
+        shutil.copyfile(refs / name, workspace / name)
+    nvim = shutil.which("nvim")
+    assert nvim, "Neovim is not installed: run scripts/test, which installs it"
+    got = _run([nvim, "--headless", "--clean", "-u", "NONE", "-S", str(HERE / "nvim_check.lua")],
+               workspace, tmp_path)
+    assert "error" not in got, got
+    by_line = {d["line"]: d["message"] for d in got["diagnostics"]}
+    assert sorted(by_line) == [1, 7, 10]
+    assert by_line[1].startswith("GPT-4o System Card: also in ")
+    assert by_line[7].endswith("; in library.bib as @chen2021codex")
+    assert got["hover"].startswith("### GPT-4o System Card")
+    assert "[doi:10.48550/arXiv.2410.21276](https://doi.org/10.48550/arXiv.2410.21276)" \
+        in got["hover"]
+    assert [(Path(d["uri"]).name, d["line"]) for d in got["definition"]] == \
+        [(TONY_B, 4), ("library.bib", 4)]
