@@ -113,6 +113,8 @@ def test_a_json_file_that_is_not_csl_is_not_a_reference_file(tmp_path):
      "invalid UTF-8"),
     ("cut.json", b'[{"id": "a", "title": "T", "abstract": "x"', "cannot read this CSL JSON"),
     ("garbage.ris", b"this is not RIS at all\n", "no RIS entry"),
+    ("braces.bib", b"{" * 100_000, "no BibTeX entry found"),
+    ("deep.json", b'[{"a": ' * 50_000, "nested too deep"),
 ])
 def test_bad_reference_files_are_reported_not_raised(tmp_path, name, data, expect):
     (tmp_path / name).write_bytes(data)
@@ -124,6 +126,13 @@ def test_bad_reference_files_are_reported_not_raised(tmp_path, name, data, expec
         assert any(expect in m for m in messages), messages
     if name == "latin1.ris":
         assert got.entries[0].title == "Caf\ufffd"  # kept, with the bad byte shown
+
+
+def test_a_10_mb_abstract_is_read_whole(tmp_path):
+    (tmp_path / "long.bib").write_text("@article{a, title={T}, abstract={" + "word " * 2_000_000
+                                       + "}}\n")
+    [entry] = references.read_file(tmp_path / "long.bib", 10**8).entries
+    assert len(entry.abstract) == 10_000_000 - 1
 
 
 def test_a_huge_reference_file_is_skipped_with_its_reason(tmp_path):

@@ -169,6 +169,10 @@ def parse_bibtex(text: str) -> RefFile:
             url=one_line(f.get("url", "")),
             abstract=_delatex(f.get("abstract", ""), keep_math=True),
             line=max(0, e.start_line), number=n, kind=e.entry_type))
+    if not entries and not problems and not strings and any(
+            ln.strip() and not ln.lstrip().startswith("%") for ln in split_lines(text)):
+        problems.append(RefProblem(0, "no BibTeX entry found (an entry starts with "
+                                      "`@article{key,`)", "reference-file"))
     return RefFile("bibtex", tuple(entries), tuple(problems), tuple(split_lines(text)))
 
 
@@ -302,6 +306,10 @@ def parse_csl(text: str) -> RefFile | None:
     lines = split_lines(text)
     try:
         data = json.loads(text)
+    except RecursionError:
+        return RefFile("csl", (), (RefProblem(0, "cannot read this JSON file: nested too deep",
+                                              "reference-file"),), tuple(lines)) \
+            if text.lstrip().startswith("[{") else None
     except ValueError as err:
         if not text.lstrip().startswith("[{"):
             return None  # not even shaped like an export
@@ -374,7 +382,11 @@ def read_file(path: Path, max_bytes: int) -> RefFile | None:
         return None if fmt == "csl" else RefFile(fmt, (), (RefProblem(
             0, "this looks like a binary file, not a reference file", "reference-file"),))
     text = d.text[1:] if d.text.startswith("\ufeff") else d.text
-    got = parse_text(fmt, text)
+    try:
+        got = parse_text(fmt, text)
+    except Exception as err:  # a parser's own fault on odd input: report it, never crash a scan
+        return RefFile(fmt, (), (RefProblem(0, f"cannot read: {type(err).__name__}: {err}",
+                                            "reference-file"),), tuple(split_lines(text)))
     if got is not None and d.problem is not None:
         got = RefFile(got.fmt, got.entries, (RefProblem(
             d.problem.line, "invalid UTF-8: shown as U+FFFD; save the file as UTF-8",
