@@ -55,11 +55,37 @@ def _load(args: argparse.Namespace, roots: list[Path], warnings: list[str], sett
     from .host.cache import default_directory
     from .host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
 
+    if getattr(args, "engine", "single") == "dask":
+        return _load_dask(args, roots, warnings, settings)
     cache_dir = None if args.no_cache or not roots else (
         Path(args.cache_dir) if args.cache_dir else default_directory())
     ws, stats = loader.load(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE + list(args.exclude or []),
                             int(args.max_file_size_mb * 1e6), args.threshold, warnings.append,
                             cache_dir=cache_dir, key=str)
+    ws.set_threshold(args.threshold, settings.possible_threshold)
+    return ws, stats
+
+
+def _load_dask(args: argparse.Namespace, roots: list[Path], warnings: list[str], settings):
+    """The same, on a Dask cluster: a local one of ``--workers`` processes, or the one at
+    ``--scheduler``."""
+    try:
+        from .host import distributed
+    except ImportError as err:
+        raise SystemExit(f"paperls: --engine dask needs the dask extra: pip install "
+                         f"'paperls[dask]' ({err})") from None
+    from .host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+
+    client, cluster = distributed.connect(args.workers, args.scheduler)
+    try:
+        ws, stats = distributed.load(
+            roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE + list(args.exclude or []),
+            int(args.max_file_size_mb * 1e6), args.threshold, warnings.append, client=client,
+            progress=args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty()))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
     ws.set_threshold(args.threshold, settings.possible_threshold)
     return ws, stats
 
@@ -136,6 +162,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     warnings += problems + more
     if args.threshold is None:
         args.threshold = settings.near_threshold
+    if args.engine == "dask" and (STDIN in args.paths or args.fix):
+        print("paperls: --engine dask checks files on disk: no standard input, no --fix",
+              file=sys.stderr)
+        return 2
     ws, stats = _load(args, roots, warnings, settings)
     warnings += _not_lists(roots, ws, args.max_file_size_mb)
     if STDIN in args.paths:
@@ -177,9 +207,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             problems = sum(1 for f in findings if f.get("cluster") is None)
             print(summary_line(found))
             lists = stats.files + (STDIN in args.paths)
+            abstracts = stats.abstracts if args.engine == "dask" else ws.index.abstract_count
             print(style.dim(
-                f"{_n(lists, 'list')}, {_n(ws.index.abstract_count, 'abstract')}, "
-                + (_references_line(ws) if ws.refs.files else "")
+                f"{_n(lists, 'list')}, {_n(abstracts, 'abstract')}, "
+                + (_references_line(ws, args.engine == "single") if ws.refs.files else "")
                 +
                 f"{_n(len(findings), 'finding')}, {_n(problems, 'format problem')}, in "
                 f"{stats.seconds:.2f} s" + (f" ({_n(stats.cached_files, 'list')} from the cache)"
@@ -190,15 +221,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _references_line(ws) -> str:
-    """ "1 reference file (12 entries, 9 with an abstract, 3 in the lists), " """
+def _references_line(ws, every_text: bool = True) -> str:
+    """ "1 reference file (12 entries, 9 with an abstract, 3 in the lists), " (how many are in
+    the lists only when the model holds every text, not just those with copies)."""
     entries = sum(len(r.entries) for r in ws.refs.files.values())
     with_abstract = sum(r.with_abstract for r in ws.refs.files.values())
-    tids = [t for d in ws.index.docs.values() for t in d.tids]
-    ws.refs.link(ws.index, tids)
-    found = {(x.doc, x.ref.number) for t in set(tids) for x in ws.refs.links(ws.index, t)}
+    found = ""
+    if every_text:
+        tids = [t for d in ws.index.docs.values() for t in d.tids]
+        ws.refs.link(ws.index, tids)
+        n = len({(x.doc, x.ref.number) for t in set(tids) for x in ws.refs.links(ws.index, t)})
+        found = f", {n:,} in the lists"
     return (f"{_n(len(ws.refs.files), 'reference file')} ({_n(entries, 'entry')}, "
-            f"{with_abstract:,} with an abstract, {len(found):,} in the lists), ")
+            f"{with_abstract:,} with an abstract{found}), ")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -392,6 +427,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
                    help="skip larger files (default 50)")
     c.add_argument("--cache-dir", help="index cache folder (default: $XDG_CACHE_HOME/paperls)")
     c.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    c.add_argument("--engine", choices=["single", "dask"], default="single",
+                   help="single: this process (the default); dask: a Dask cluster, for "
+                        "millions of abstracts (the paperls[dask] extra)")
+    c.add_argument("--workers", type=int, metavar="N",
+                   help="with --engine dask: worker processes of the local cluster (default: "
+                        "one per core)")
+    c.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --engine dask: an existing scheduler (tcp://HOST:8786) instead "
+                        "of a local cluster; paperls must be installed on its workers")
+    c.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
+                   help="with --engine dask: a progress bar on stderr (auto: on a terminal)")
     c.add_argument("--fix", action="store_true",
                    help="apply every lossless fix: prefixes, wrapped tails, empty abstracts, "
                         "exact copies inside a list (the first stays); atomic, keeps FILE.bak")

@@ -423,7 +423,7 @@ class Index:
         fresh = [(t, n) for t, n in self._born[start:] if self._texts[t] is not None]
         if fresh:
             tids = [t for t, _ in fresh]
-            self._set_bands(tids, _keys([n for _, n in fresh]))  # type: ignore[misc]
+            self._set_bands(tids, text_keys([n for _, n in fresh]))  # type: ignore[misc]
             self._match_new(tids)
             for tid in tids:
                 affected |= self._docs_touching(tid)
@@ -460,10 +460,10 @@ class Index:
                 if len(self._born) - sent >= _BATCH:
                     batch = [(t, n) for t, n in self._born[sent:] if n is not None]
                     sent = len(self._born)
-                    jobs.append((batch, pool.submit(_keys, [n for _, n in batch])))
+                    jobs.append((batch, pool.submit(text_keys, [n for _, n in batch])))
             batch = [(t, n) for t, n in self._born[sent:] if n is not None]
             if batch:
-                jobs.append((batch, pool.submit(_keys, [n for _, n in batch])))
+                jobs.append((batch, pool.submit(text_keys, [n for _, n in batch])))
             for batch, job in jobs:
                 self._set_bands([t for t, _ in batch], job.result())
             del jobs, batch
@@ -478,6 +478,26 @@ class Index:
         self._add_static(new, rows)
         self._confirm(self._bulk_candidates(), verdicts)
         return self._change(set())  # a bulk load is published whole by its caller
+
+    def load_confirmed(self, items: Iterable[tuple[str, ParsedList]],
+                       verdicts: dict[tuple[int, int], Verdict]) -> None:
+        """Index documents whose pairs were found and confirmed elsewhere (the distributed
+        engine): ``verdicts`` by the two texts' keys, the text first seen first. Nothing is
+        matched; the index answers queries (findings, copies) and is not edited.
+        Documents must come in scan order, so that text ids keep the order of a bulk load."""
+        self.revision += 1
+        start = len(self._born)
+        for doc, parsed in items:
+            self._attach(doc, parsed)
+        born = [(t, n) for t, n in self._born[start:] if self._texts[t] is not None]
+        del self._born[start:]
+        # Their sketches, so that reference files can be matched against them.
+        self._set_bands([t for t, _ in born], text_keys([n for _, n in born]))  # type: ignore[misc]
+        for (ka, kb), v in verdicts.items():
+            a, b = self._by_key.get(ka), self._by_key.get(kb)
+            if a is not None and b is not None and a != b:
+                self._pairs.setdefault(a, {})[b] = v
+                self._pairs.setdefault(b, {})[a] = v
 
     def export(self, doc: str) -> list[Sketched]:
         """Cacheable sketches of a document's abstracts, in order."""
@@ -729,7 +749,7 @@ def _merged(keys: np.ndarray, tids: np.ndarray, new: np.ndarray,
     return flat[order], owner[order]
 
 
-def _keys(norms: list[str]) -> np.ndarray:
+def text_keys(norms: list[str]) -> np.ndarray:
     """Every key of each text, ``(n, sketch.KEYS)`` (see ``sketch``); 0 = no key."""
     out = []
     for i in range(0, len(norms), _BATCH):
