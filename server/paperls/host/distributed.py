@@ -44,6 +44,7 @@ from . import references, scan
 from .loader import LoadStats, with_problem
 from .marks import read_marks
 
+SHARD_BYTES = 64 * 2**20
 ROUND_COLUMNS = 6  # band columns shuffled per round: ~150 bytes a text in flight
 _BATCH_PAIRS = 4000
 
@@ -341,7 +342,10 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
                 seen.add(key)
                 paths.append(p)
         workers = max(1, len(client.scheduler_info().get("workers", {})) or 1)
-        n = shards or max(1, min(len(paths), workers * 4))
+        total = sum(p.stat().st_size for p in paths if p.exists())
+        # Four shards a worker at least, and none over ~64 MB of text: a map task then holds
+        # a bounded share in memory, and the bar moves.
+        n = shards or max(1, min(len(paths), max(workers * 4, -(-total // SHARD_BYTES))))
         # 1. map
         mapped = bar.wait([client.submit(map_shard, s, max_bytes, pure=False)
                            for s in _shards(paths, n)], "reading and sketching")
