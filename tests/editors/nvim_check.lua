@@ -13,11 +13,26 @@ local function finish(ok)
   if ok then vim.cmd("qall!") else vim.cmd("cquit! 1") end
 end
 
-vim.cmd("edit " .. vim.fn.fnameescape(file))
-local bufnr = vim.api.nvim_get_current_buf()
-local client_id = vim.lsp.start_client({ name = "paperls", cmd = cmd, root_dir = root })
-if not client_id then out.error = "start_client failed"; finish(false) end
-vim.lsp.buf_attach_client(bufnr, client_id)
+local bufnr
+if os.getenv("PAPERLS_NVIM_API") == "config" then
+  -- Neovim 0.11+: the README's set-up, a config enabled for a filetype.
+  vim.cmd("filetype on")
+  vim.lsp.config("paperls", { cmd = cmd, filetypes = { "text" }, root_dir = root })
+  vim.lsp.enable("paperls")
+  vim.cmd("edit " .. vim.fn.fnameescape(file))
+  bufnr = vim.api.nvim_get_current_buf()
+  if not vim.wait(20000, function() return #vim.lsp.get_clients({ bufnr = bufnr }) > 0 end, 50) then
+    out.error = "vim.lsp.enable did not attach"; finish(false)
+  end
+  out.version = tostring(vim.version())
+else
+  -- Neovim 0.7+: start a client and attach it.
+  vim.cmd("edit " .. vim.fn.fnameescape(file))
+  bufnr = vim.api.nvim_get_current_buf()
+  local client_id = vim.lsp.start_client({ name = "paperls", cmd = cmd, root_dir = root })
+  if not client_id then out.error = "start_client failed"; finish(false) end
+  vim.lsp.buf_attach_client(bufnr, client_id)
+end
 
 local got = vim.wait(30000, function() return #vim.diagnostic.get(bufnr) >= 3 end, 50)
 out.diagnostics = {}

@@ -24,9 +24,9 @@ SERVER = [sys.executable, "-m", "paperls", "serve"]
 pytestmark = pytest.mark.editors
 
 
-def _run(argv: list[str], workspace: Path, tmp_path: Path) -> dict:
+def _run(argv: list[str], workspace: Path, tmp_path: Path, **extra: str) -> dict:
     out = tmp_path / "out.json"
-    env = dict(os.environ, PAPERLS_CMD=json.dumps(SERVER), PAPERLS_ROOT=str(workspace),
+    env = dict(os.environ, **extra, PAPERLS_CMD=json.dumps(SERVER), PAPERLS_ROOT=str(workspace),
                PAPERLS_FILE=str(workspace / TONY_A), PAPERLS_OUT=str(out),
                HOME=str(tmp_path / "home"), XDG_CACHE_HOME=str(tmp_path / "cache"),
                XDG_STATE_HOME=str(tmp_path / "state"), XDG_DATA_HOME=str(tmp_path / "data"))
@@ -56,6 +56,20 @@ def test_neovim(workspace, tmp_path):
     got = _run([nvim, "--headless", "--clean", "-u", "NONE", "-S", str(HERE / "nvim_check.lua")],
                workspace, tmp_path)
     assert "error" not in got, got
+    _check(got, workspace)
+
+
+def test_neovim_011_vim_lsp_config(workspace, tmp_path):
+    """The README's Neovim 0.11+ set-up (vim.lsp.config + vim.lsp.enable), in the release PyPI
+    ships (scripts/test installs it beside Debian's 0.7 and names it in PAPERLS_NVIM11)."""
+    nvim = os.environ.get("PAPERLS_NVIM11", "")
+    assert nvim and Path(nvim).exists(), \
+        "Neovim 0.11+ is not installed: run scripts/test, which installs it (PAPERLS_NVIM11)"
+    got = _run([nvim, "--headless", "--clean", "-u", "NONE", "-S", str(HERE / "nvim_check.lua")],
+               workspace, tmp_path, PAPERLS_NVIM_API="config")
+    assert "error" not in got, got
+    major, minor = (int(x) for x in got["version"].split(".")[:2])
+    assert (major, minor) >= (0, 11), got["version"]
     _check(got, workspace)
 
 
