@@ -17,7 +17,8 @@ local bufnr
 if os.getenv("PAPERLS_NVIM_API") == "config" then
   -- Neovim 0.11+: the README's set-up, a config enabled for a filetype.
   vim.cmd("filetype on")
-  vim.lsp.config("paperls", { cmd = cmd, filetypes = { "text" }, root_dir = root })
+  vim.lsp.config("paperls", { cmd = cmd, filetypes = { "text" },
+                              root_markers = { "paperls.toml", ".git" } })
   vim.lsp.enable("paperls")
   vim.cmd("edit " .. vim.fn.fnameescape(file))
   bufnr = vim.api.nvim_get_current_buf()

@@ -65,6 +65,7 @@ def test_neovim_011_vim_lsp_config(workspace, tmp_path):
     nvim = os.environ.get("PAPERLS_NVIM11", "")
     assert nvim and Path(nvim).exists(), \
         "Neovim 0.11+ is not installed: run scripts/test, which installs it (PAPERLS_NVIM11)"
+    (workspace / "paperls.toml").write_text("")  # the root marker of the README's set-up
     got = _run([nvim, "--headless", "--clean", "-u", "NONE", "-S", str(HERE / "nvim_check.lua")],
                workspace, tmp_path, PAPERLS_NVIM_API="config")
     assert "error" not in got, got
