@@ -25,13 +25,11 @@ export function createClient(server: ServerCommand, output: vscode.OutputChannel
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: serverSettings(),
-    synchronize: {
-      // A settings change is announced (didChangeConfiguration) and the server pulls
-      // `paperls` again through workspace/configuration: no restart.
-      configurationSection: "paperls",
-      // No static file watcher: the server registers its own (index.include, the marks file,
-      // paperls.toml) dynamically, and a second one here sent every change twice.
-    },
+    // No `synchronize` block: the server registers what it needs dynamically, file watchers
+    // (index.include, marks, paperls.toml, reference files: a static watcher here sent every
+    // change twice) and didChangeConfiguration for the `paperls` section, after which it
+    // pulls the settings through workspace/configuration (the deprecated push-style
+    // configurationSection is not used).
   };
   // The client reads `paperls.trace.server` itself (its id is "paperls").
   return new LanguageClient("paperls", "paperls", serverOptions, clientOptions);

@@ -74,18 +74,18 @@ interface Similar {
   title: string;
 }
 
-type Loc = { uri: string; range: Similar["range"] };
+export type Loc = { uri: string; range: Similar["range"] };
 
-function toLocation(l: Loc): vscode.Location {
-  const r = l.range;
-  return new vscode.Location(vscode.Uri.parse(l.uri),
-    new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character));
-}
-
-/** The code lens command: the server's plain JSON turned into VS Code's references view. */
-export async function showReferences(uri: string, pos: { line: number; character: number }, locs: Loc[]): Promise<void> {
-  await vscode.commands.executeCommand("editor.action.showReferences", vscode.Uri.parse(uri),
-    new vscode.Position(pos.line, pos.character), locs.map(toLocation));
+/** The code lens command: the server's plain JSON turned into VS Code's references view,
+ * by the client's own protocol converter. */
+export async function showReferences(client: LanguageClient | undefined, uri: string,
+  pos: { line: number; character: number }, locs: Loc[]): Promise<void> {
+  if (!client) {
+    return;
+  }
+  const c = client.protocol2CodeConverter;
+  await vscode.commands.executeCommand("editor.action.showReferences", c.asUri(uri),
+    c.asPosition(pos), locs.map((l) => c.asLocation(l)));
 }
 
 interface Related extends Loc {
@@ -112,7 +112,7 @@ export async function showRelated(client: LanguageClient | undefined): Promise<v
     { placeHolder: "Papers on the same topics (not duplicates)" },
   );
   if (pick) {
-    const loc = toLocation(pick.r);
+    const loc = client.protocol2CodeConverter.asLocation(pick.r);
     const doc = await vscode.workspace.openTextDocument(loc.uri);
     await vscode.window.showTextDocument(doc, { selection: loc.range });
   }

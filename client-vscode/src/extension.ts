@@ -3,7 +3,7 @@ import * as vscode from "vscode";
 import { LanguageClient, State } from "vscode-languageclient/node";
 import { createClient } from "./client";
 import { findServer } from "./python";
-import { nextDuplicate, showReferences, showRelated, showReport, showSimilar, StatusBar } from "./commands";
+import { Loc, nextDuplicate, showReferences, showRelated, showReport, showSimilar, StatusBar } from "./commands";
 
 let client: LanguageClient | undefined;
 let status: StatusBar | undefined;
@@ -51,7 +51,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("paperls.nextDuplicate", () => nextDuplicate()),
     vscode.commands.registerCommand("paperls.showRelated", () => showRelated(client)),
     vscode.commands.registerCommand("paperls.showReport", () => showReport(client)),
-    vscode.commands.registerCommand("paperls.showReferences", showReferences),
+    vscode.commands.registerCommand("paperls.showReferences",
+      (uri: string, pos: { line: number; character: number }, locs: Loc[]) =>
+        showReferences(client, uri, pos, locs)),
     vscode.commands.registerCommand("paperls.showOutput", () => output.show()),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (e.affectsConfiguration("paperls.server.command")) {

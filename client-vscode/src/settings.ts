@@ -16,29 +16,9 @@ export function readSettings(): ClientSettings {
   };
 }
 
-/** The `paperls` section as one object: sent as initializationOptions. */
+/** The whole `paperls` section as one object (initializationOptions): every key the
+ * extension declares, with no list of them to keep in step. */
 export function serverSettings(): Record<string, unknown> {
-  const c = vscode.workspace.getConfiguration("paperls");
-  const out: Record<string, unknown> = {};
-  for (const key of [
-    "nearDuplicate.threshold",
-    "severity.duplicateInList",
-    "severity.nearDuplicateInList",
-    "severity.duplicateAcrossLists",
-    "severity.nearDuplicateAcrossLists",
-    "severity.format",
-    "index.include",
-    "index.exclude",
-    "index.maxFileSizeMB",
-    "completion.maxItems",
-    "codeLens.enabled",
-    "inlayHints.enabled",
-    "inlayHints.maxLength",
-    "references.mode",
-    "cache.enabled",
-    "cache.directory",
-  ]) {
-    out[key] = c.get(key);
-  }
-  return { paperls: out };
+  const section = vscode.workspace.getConfiguration("paperls");
+  return { paperls: JSON.parse(JSON.stringify(section)) as Record<string, unknown> };
 }

@@ -40,6 +40,9 @@ class ClientCaps:
     """It answers workspace/configuration (settings are pulled, not pushed)."""
     watch_files: bool = False
     """It registers file watchers dynamically."""
+    config_changes: bool = False
+    """It registers didChangeConfiguration dynamically (vscode-languageclient then sends one
+    for a changed ``paperls`` section, with no deprecated configurationSection)."""
     code_lens_refresh: bool = False
     inlay_hint_refresh: bool = False
     semantic_tokens_refresh: bool = False
@@ -55,6 +58,8 @@ class ClientCaps:
             configuration=bool(ws and ws.configuration),
             watch_files=bool(ws and ws.did_change_watched_files
                              and ws.did_change_watched_files.dynamic_registration),
+            config_changes=bool(ws and ws.did_change_configuration
+                                and ws.did_change_configuration.dynamic_registration),
             code_lens_refresh=bool(ws and ws.code_lens and ws.code_lens.refresh_support),
             inlay_hint_refresh=bool(ws and ws.inlay_hint and ws.inlay_hint.refresh_support),
             semantic_tokens_refresh=bool(ws and ws.semantic_tokens

@@ -67,6 +67,8 @@ async def initialized(ls: PaperServer, params: types.InitializedParams) -> None:
         ls.run_task(pull_configuration(ls), "configuration")
     if ls.caps.watch_files:
         ls.run_task(register_watchers(ls), "file watcher registration")
+    if ls.caps.configuration and ls.caps.config_changes:
+        ls.run_task(register_configuration(ls), "settings change registration")
     if ls.roots:
         ls.run_task(reindex(ls), "initial index")
     ls.run_task(indexing.topic_worker(ls), "topic worker start")
@@ -83,6 +85,17 @@ async def register_watchers(ls: PaperServer) -> None:
     except Exception as err:  # the client said it could and then refused: carry on unwatched
         ls.warn(f"the client refused file watching ({err}); changes on disk are seen on save "
                 "or when a file is opened")
+
+
+async def register_configuration(ls: PaperServer) -> None:
+    """Ask to be told when the ``paperls`` section changes (then the server pulls it)."""
+    options = types.DidChangeConfigurationRegistrationOptions(section="paperls")
+    try:
+        await ls.client_register_capability_async(types.RegistrationParams(registrations=[
+            types.Registration(id=str(uuid.uuid4()), register_options=options,
+                               method=types.WORKSPACE_DID_CHANGE_CONFIGURATION)]))
+    except Exception as err:  # refused: settings then apply on the next start
+        ls.warn(f"the client refused settings-change registration ({err})")
 
 
 async def pull_configuration(ls: PaperServer) -> None:
