@@ -170,3 +170,18 @@ def test_a_duplicate_underlines_its_first_words_and_links_the_whole_copy():
                                    "any combination")
     (rel,) = d.related
     assert rel.end - rel.start > 1000  # the other copy, whole
+
+
+def test_hover_outline_and_findings_call_a_paper_by_one_name():
+    """A curator who reads "GPT-4o · ... " in the problems list finds the same name heading
+    the hover and in the outline, not a longer variant of it."""
+    from paperls.features import outline
+
+    ws = workspace(a=example_text(TONY_A), b=example_text(TONY_B))
+    named = {s.line: s.name for s in outline.outline(ws, "a")[0].children}
+    found = diagnostics.document_diagnostics(ws, "a")
+    assert len(found) == 3
+    for d in found:
+        h = hover.hover(ws, "a", d.line, 12).markdown
+        assert h.splitlines()[0] == f"### {d.paper}"
+        assert named[d.line] == d.paper

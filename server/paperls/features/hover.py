@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..core.references import Link
 from ..core.workspace import Workspace
-from .papers import distinct_papers, how, text_at, word_diff
+from .papers import distinct_papers, how, paper_title, text_at, word_diff
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,16 +44,15 @@ def hover(ws: Workspace, doc: str, line: int, col: int) -> HoverResult | None:
 def _abstract_hover(ws: Workspace, doc: str, a) -> HoverResult:
     s = ws.summary(doc, a)
     linked = ws.references_of(doc, a.line)
-    titled = next((x for x in linked if x.ref.title), None)
-    if titled is not None:  # the reference file knows the paper: its real title heads it
-        parts = [f"### {_md(titled.ref.title)}", ""] + _reference(ws, linked)
-    else:
-        parts = [f"### {_md(s.title) if s.title else 'Abstract'}", ""] + _reference(ws, linked)
+    # The same name as the outline and every finding give it: the real title when a reference
+    # file has one, else its own name and topics.
+    headline = paper_title(ws, doc, a)
+    parts = [f"### {_md(headline)}", ""] + _reference(ws, linked)
     if s.gist:
         parts += [f"> {_md(s.gist)}", ""]
     if s.figures:
         parts += ["**Key figures:** " + " · ".join(_md(f) for f in s.figures), ""]
-    shown = {w for t in s.title.split(" · ") for w in t.casefold().split()}
+    shown = {w for t in headline.split(" · ") for w in t.casefold().split()}
     more = [p.text for p in s.topics if not set(p.key.split()) <= shown][:5]
     if more:
         parts += ["**Topics:** " + ", ".join(_md(t) for t in more), ""]
