@@ -7,6 +7,17 @@ import { Loc, nextDuplicate, showReferences, showRelated, showReport, showSimila
 
 let client: LanguageClient | undefined;
 let status: StatusBar | undefined;
+// Restarts run one after another: a second request while one runs waits for it, so two
+// servers never start at once (a command and a settings change can both ask).
+let lifecycle: Promise<void> = Promise.resolve();
+
+function restart(context: vscode.ExtensionContext, output: vscode.OutputChannel): Promise<void> {
+  lifecycle = lifecycle.then(async () => {
+    await stop();
+    await start(context, output);
+  }).catch((err) => output.appendLine(`restart failed: ${err}`));
+  return lifecycle;
+}
 
 async function start(context: vscode.ExtensionContext, output: vscode.OutputChannel): Promise<void> {
   const server = await findServer(output);
@@ -39,10 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     output,
     status,
-    vscode.commands.registerCommand("paperls.restart", async () => {
-      await stop();
-      await start(context, output);
-    }),
+    vscode.commands.registerCommand("paperls.restart", () => restart(context, output)),
     vscode.commands.registerCommand("paperls.reindex", async () => {
       // The client registered the server's own command; run it as any VS Code command.
       await vscode.commands.executeCommand("paperls.server.reindex");
@@ -57,13 +65,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("paperls.showOutput", () => output.show()),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (e.affectsConfiguration("paperls.server.command")) {
-        await stop();
-        await start(context, output);
+        await restart(context, output);
       }
       // Other paperls.* settings: the client forwards the change and the server pulls them.
     }),
   );
-  await start(context, output);
+  await restart(context, output);
 }
 
 export async function deactivate(): Promise<void> {
