@@ -186,6 +186,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     every = papers(ws)
     findings = _findings(ws, every, settings, select, ignore)
     style = output.Style(sys.stdout, args.color)
+    # The papers behind the findings shown (--select / --ignore may drop some).
+    shown = {(f["path"], f["line"] - 1) for f in findings}
+    found = [p for p in every if any((m.doc, m.line) in shown for m in p.members)]
     if args.format == "json":
         output.write_json(findings, sys.stdout)
     elif args.format == "sarif":
@@ -195,13 +198,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     elif args.format == "concise":
         output.concise(findings, sys.stdout, style)
     elif args.format == "csv":
-        shown = {(f["path"], f["line"] - 1) for f in findings}
-        found = [p for p in every if any((m.doc, m.line) in shown for m in p.members)]
         output.write_csv(output.csv_rows(found, str, lambda d, ln: next(
             iter(ws.references_of(d, ln)), None)), sys.stdout)
     else:
-        shown = {(f["path"], f["line"] - 1) for f in findings}
-        found = [p for p in every if any((m.doc, m.line) in shown for m in p.members)]
         output.grouped(findings, found, str, sys.stdout, style)
         if not args.quiet:
             problems = sum(1 for f in findings if f.get("cluster") is None)

@@ -88,6 +88,10 @@ class RefFile:
     def with_abstract(self) -> int:
         return sum(1 for e in self.entries if e.abstract)
 
+    def line_end(self, line: int) -> int:
+        """The length of a line of the file (0 past its end): where a range on it ends."""
+        return len(self.lines[line]) if 0 <= line < len(self.lines) else 0
+
 
 @dataclass(frozen=True, slots=True)
 class Link:

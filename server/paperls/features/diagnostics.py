@@ -109,8 +109,8 @@ def reference_diagnostics(ws: Workspace, doc: str,
         sev = severity_for(p.code, severities)
         if sev != "off":
             line = min(p.line, max(0, len(refs.lines) - 1))  # type: ignore[union-attr]
-            end = len(refs.lines[line]) if refs.lines else 0  # type: ignore[union-attr]
-            out.append(Diagnostic(line, 0, end, sev, p.code, p.message))
+            out.append(Diagnostic(line, 0, refs.line_end(line), sev, p.code,  # type: ignore[union-attr]
+                                  p.message))
     return out
 
 
@@ -151,9 +151,8 @@ def document_diagnostics(ws: Workspace, doc: str,
                                        "exact copy" if c.exact
                                        else f"another version, {how(c, mine, oa.text)}"))
         for x in linked:
-            lines = ws.refs.files[x.doc].lines if x.doc in ws.refs.files else ()
-            end = len(lines[x.ref.line]) if x.ref.line < len(lines) else 0
-            related.append(Related(x.doc, x.ref.line, 0, end, f"reference entry {x.ref.cite}"))
+            related.append(Related(x.doc, x.ref.line, 0, ws.refs.files[x.doc].line_end(x.ref.line),
+                                   f"reference entry {x.ref.cite}"))
         out.append(Diagnostic(
             f.line, f.start, squiggle_end(d.parsed.lines[f.line], f.start, f.end), sev, code, msg,
             tuple(related), similarity, title,

@@ -33,9 +33,8 @@ def definition(ws: Workspace, doc: str, line: int) -> list[Target]:
         if t is not None:
             out.append(t)
     for x in ws.references_of(doc, line):
-        lines = ws.refs.files[x.doc].lines if x.doc in ws.refs.files else ()
-        end = len(lines[x.ref.line]) if x.ref.line < len(lines) else 0
-        out.append(Target(x.doc, x.ref.line, 0, end, x.exact, x.similarity))
+        out.append(Target(x.doc, x.ref.line, 0, ws.refs.files[x.doc].line_end(x.ref.line),
+                          x.exact, x.similarity))
     return out
 
 

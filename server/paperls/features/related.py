@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from ..core.workspace import Workspace
+from .papers import real_title
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +30,7 @@ def _place(ws: Workspace, tid: int, score: float) -> Place | None:
     if a is None:
         return None
     return Place(where[0], where[1], a.start, a.end, score,
-                 _title(ws, tid) or ws.labels.get(tid, a.text[:60]))
-
-
-def _title(ws: Workspace, tid: int) -> str:
-    """The real title of the paper, when a reference file has it."""
-    return next((x.ref.title for x in ws.refs.links(ws.index, tid) if x.ref.title), "")
+                 real_title(ws, *where) or ws.labels.get(tid, a.text[:60]))
 
 
 def related(ws: Workspace, doc: str, line: int, limit: int = 20) -> list[Place]:
