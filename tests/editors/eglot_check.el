@@ -7,11 +7,18 @@
 (let* ((cmd (append (json-read-from-string (getenv "PAPERLS_CMD")) nil))
        (file (getenv "PAPERLS_FILE"))
        (out (getenv "PAPERLS_OUT"))
-       (result nil))
+       (result (list (cons 'version emacs-version)
+                     (cons 'eglot (locate-library "eglot")))))
   (add-to-list 'eglot-server-programs `(text-mode . ,cmd))
-  (find-file file)
-  (text-mode)
-  (apply #'eglot (eglot--guess-contact))  ; eglot-ensure waits for a command loop batch lacks
+  (if (getenv "PAPERLS_EGLOT_ENSURE")
+      ;; The README's Emacs 29+ set-up: eglot-ensure from text-mode-hook. It connects from
+      ;; post-command-hook, which batch mode never runs, so that hook is run once by hand.
+      (progn (add-hook 'text-mode-hook #'eglot-ensure)
+             (find-file file)
+             (run-hooks 'post-command-hook))
+    (find-file file)
+    (text-mode)
+    (apply #'eglot (eglot--guess-contact)))  ; eglot-ensure waits for a command loop batch lacks
   (let ((deadline (+ (float-time) 30)))
     (while (and (< (float-time) deadline)
                 (not (eglot-current-server)))

@@ -81,6 +81,21 @@ def test_emacs_eglot(workspace, tmp_path):
     _check(got, workspace)
 
 
+def test_emacs_29_builtin_eglot(workspace, tmp_path):
+    """The README's Emacs 29+ set-up (the Eglot Emacs ships, started by eglot-ensure), in
+    bookworm-backports' Emacs (scripts/test unpacks it beside Debian's 28, PAPERLS_EMACS30)."""
+    emacs = os.environ.get("PAPERLS_EMACS30", "")
+    assert emacs and Path(emacs).exists(), \
+        "Emacs 29+ is not installed: run scripts/test, which unpacks it (PAPERLS_EMACS30)"
+    got = _run([emacs, "--batch", "-Q", "-l", str(HERE / "eglot_check.el")], workspace, tmp_path,
+               PAPERLS_EGLOT_ENSURE="1")
+    major = int(got["version"].split(".")[0])
+    assert major >= 29, got["version"]
+    # The built-in Eglot, not a package from site-lisp.
+    assert "/lisp/progmodes/eglot" in got["eglot"], got["eglot"]
+    _check(got, workspace)
+
+
 def test_vim_ale(workspace, tmp_path):
     vim, script = shutil.which("vim"), shutil.which("script")
     assert vim and Path("/usr/share/vim-ale/plugin/ale.vim").exists(), \
