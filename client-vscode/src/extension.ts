@@ -2,7 +2,8 @@
 import * as vscode from "vscode";
 import { LanguageClient, State } from "vscode-languageclient/node";
 import { createClient } from "./client";
-import { findServer } from "./python";
+import { findServer, onInterpreterChange } from "./python";
+import { readSettings } from "./settings";
 import { Loc, nextDuplicate, showReferences, showRelated, showReport, showSimilar, StatusBar } from "./commands";
 
 let client: LanguageClient | undefined;
@@ -70,6 +71,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       // Other paperls.* settings: the client forwards the change and the server pulls them.
     }),
   );
+  // The server runs on the Python extension's interpreter unless paperls.server.command says
+  // otherwise: picking another one restarts it there.
+  const interpreter = await onInterpreterChange(() => {
+    if (readSettings().serverCommand.length === 0) {
+      output.appendLine("the selected Python interpreter changed: restarting the server");
+      void restart(context, output);
+    }
+  });
+  if (interpreter) {
+    context.subscriptions.push(interpreter);
+  }
   await restart(context, output);
 }
 

@@ -2,6 +2,7 @@
 // Python extension has selected running `-m paperls serve`, else a clear message with actions.
 import * as vscode from "vscode";
 import { execFile } from "child_process";
+import { PVSC_EXTENSION_ID, PythonExtension } from "@vscode/python-extension";
 import { readSettings } from "./settings";
 
 export interface ServerCommand {
@@ -10,26 +11,50 @@ export interface ServerCommand {
   source: string;
 }
 
-async function pythonExtensionInterpreter(): Promise<string | undefined> {
-  const ext = vscode.extensions.getExtension("ms-python.python");
-  if (!ext) {
+/** The Python extension's API (typed by @vscode/python-extension), if it is installed. */
+async function pythonApi(): Promise<PythonExtension | undefined> {
+  if (!vscode.extensions.getExtension(PVSC_EXTENSION_ID)) {
     return undefined;
   }
-  const api: any = ext.isActive ? ext.exports : await ext.activate();
   try {
-    const envPath = api?.environments?.getActiveEnvironmentPath?.();
-    if (envPath) {
-      const env = await api.environments.resolveEnvironment(envPath);
-      const exe = env?.executable?.uri?.fsPath;
-      if (exe) {
-        return exe;
-      }
-    }
-    const legacy = api?.settings?.getExecutionDetails?.()?.execCommand;
-    return Array.isArray(legacy) && legacy.length ? legacy[0] : undefined;
+    return await PythonExtension.api();
   } catch {
     return undefined;
   }
+}
+
+function workspaceResource(): vscode.Uri | undefined {
+  return vscode.workspace.workspaceFolders?.[0]?.uri;
+}
+
+/** The interpreter the Python extension has selected for the workspace, if it is a Python the
+ * server runs on (3.10 or newer), else undefined with the reason in the output channel. */
+async function pythonExtensionInterpreter(output: vscode.OutputChannel): Promise<string | undefined> {
+  const api = await pythonApi();
+  if (!api) {
+    return undefined;
+  }
+  try {
+    const env = await api.environments.resolveEnvironment(
+      api.environments.getActiveEnvironmentPath(workspaceResource()));
+    const exe = env?.executable.uri?.fsPath;
+    const v = env?.version;
+    if (exe && v && (v.major < 3 || (v.major === 3 && v.minor < 10))) {
+      output.appendLine(`The selected interpreter ${exe} is Python ${v.major}.${v.minor}; paperls needs 3.10 or newer.`);
+      return undefined;
+    }
+    return exe;
+  } catch (err) {
+    output.appendLine(`The Python extension gave no interpreter: ${err}`);
+    return undefined;
+  }
+}
+
+/** Calls `onChange` when the user picks another interpreter in the Python extension (the
+ * template's way: the server runs on it, so it must restart). */
+export async function onInterpreterChange(onChange: () => void): Promise<vscode.Disposable | undefined> {
+  const api = await pythonApi();
+  return api?.environments.onDidChangeActiveEnvironmentPath(() => onChange());
 }
 
 function hasPaperls(python: string): Promise<boolean> {
@@ -43,7 +68,7 @@ export async function findServer(output: vscode.OutputChannel): Promise<ServerCo
   if (serverCommand.length > 0) {
     return { command: serverCommand[0], args: serverCommand.slice(1), source: "paperls.server.command" };
   }
-  const python = await pythonExtensionInterpreter();
+  const python = await pythonExtensionInterpreter(output);
   if (python) {
     if (await hasPaperls(python)) {
       return { command: python, args: ["-m", "paperls", "serve"], source: `Python extension (${python})` };

@@ -2,6 +2,10 @@
 four features on the two example lists. Screenshots of each step are kept in
 ``tests/editors/artifacts/vscode/``.
 
+The server is found as a user's would be: through the Python extension's selected interpreter
+(here a stand-in extension, ``vscode/python-stub``, over two wrapper interpreters that run the
+server through ``vscode/lsp_tap.py``, whose logs say what the client sent each one).
+
 The first run installs code-server, Node 24, Chromium and the extension's npm packages
 (``vscode_setup.sh``, a few minutes); later runs reuse them.
 """
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -50,18 +55,29 @@ def test_vscode_extension(tools: Path, workspace: Path, tmp_path: Path):
     home, user, exts = tmp_path / "home", tmp_path / "user", tmp_path / "exts"
     for d in (home, user / "User", exts):
         d.mkdir(parents=True)
+    # Two interpreters to pick from, each running Python through the tap with a log of its own.
+    taps = {name: tmp_path / f"tap-{name}.jsonl" for name in ("python-a", "python-b")}
+    for name, log in taps.items():
+        exe = tmp_path / "interpreters" / name
+        exe.parent.mkdir(exist_ok=True)
+        exe.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{HERE / "vscode" / "lsp_tap.py"}" '
+                       f'"{log}" -- "{sys.executable}" "$@"\n')
+        exe.chmod(0o755)
     (user / "User" / "settings.json").write_text(json.dumps({
         "security.workspace.trust.enabled": False, "workbench.startupEditor": "none",
         "telemetry.telemetryLevel": "off", "update.mode": "none", "editor.hover.delay": 100,
         "workbench.tips.enabled": False, "extensions.ignoreRecommendations": True,
-        "paperls.server.command": [sys.executable, "-m", "paperls", "serve"],
     }))
     env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
-               XDG_DATA_HOME=str(home / ".local"), PATH=f"{node_bin}:{os.environ['PATH']}")
+               XDG_DATA_HOME=str(home / ".local"), PATH=f"{node_bin}:{os.environ['PATH']}",
+               PAPERLS_WATCH_PROBE_LOG=str(tmp_path / "watch-probe.jsonl"),
+               PAPERLS_STUB_INTERPRETERS=json.dumps(
+                   [str(tmp_path / "interpreters" / n) for n in taps]))
     base = [str(code_server), "--user-data-dir", str(user), "--extensions-dir", str(exts)]
-    r = subprocess.run([*base, "--install-extension", str(vsix)], env=env, capture_output=True,
-                       text=True, timeout=300)
-    assert r.returncode == 0, r.stderr[-2000:]
+    for ext in (tools / "python-stub.vsix", tools / "watch-probe.vsix", vsix):
+        r = subprocess.run([*base, "--install-extension", str(ext)], env=env,
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr[-2000:]
     port = _free_port()
     log = open(tmp_path / "code-server.log", "w")
     proc = subprocess.Popen([*base, "--bind-addr", f"127.0.0.1:{port}", "--auth", "none",
@@ -78,13 +94,14 @@ def test_vscode_extension(tools: Path, workspace: Path, tmp_path: Path):
             except OSError:
                 assert time.time() < deadline, (tmp_path / "code-server.log").read_text()[-3000:]
                 time.sleep(0.5)
-        ARTEFACTS.mkdir(parents=True, exist_ok=True)
-        (ARTEFACTS / "results.json").unlink(missing_ok=True)
+        shutil.rmtree(ARTEFACTS, ignore_errors=True)  # this run's screenshots only
+        ARTEFACTS.mkdir(parents=True)
         # Next to its node_modules: ES modules resolve packages from the script's folder.
         script = tools / "e2e" / "drive.mjs"
         script.write_text((HERE / "vscode" / "drive.mjs").read_text())
         d = subprocess.run([str(node_bin / "node"), str(script), url, str(workspace),
-                            str(ARTEFACTS)],
+                            str(ARTEFACTS), str(taps["python-a"]), str(taps["python-b"]),
+                            str(tmp_path / "watch-probe.jsonl")],
                            cwd=tools / "e2e", env=env, capture_output=True, text=True, timeout=400)
         assert (ARTEFACTS / "results.json").exists(), d.stderr[-3000:]
         results = json.loads((ARTEFACTS / "results.json").read_text())
@@ -113,3 +130,26 @@ def test_vscode_extension(tools: Path, workspace: Path, tmp_path: Path):
     assert "paperls report" in (results.get("reportTab") or ""), results.get("reportTab")
     assert any(s.endswith("papers in more than one list") and s.startswith("3")
                for s in results.get("reportStats") or []), results.get("reportStats")
+
+    # Every change on disk reached the server as often as one VS Code file watcher reports it
+    # (the probe's): the server's own registration, no second static watcher in the extension.
+    # (VS Code may report a write twice, truncate then write; a second watcher doubles that.)
+    def ours(events):
+        return sorted((Path(c["uri"]).name, c["type"]) for c in events
+                      if Path(c["uri"]).name in ("003_watched.txt", "004_sentinel.txt"))
+    sent = [json.loads(line) for line in taps["python-a"].read_text().splitlines()]
+    forwarded = ours(c for e in sent if e.get("method") == "workspace/didChangeWatchedFiles"
+                     for c in e["changes"])
+    probe = [json.loads(line) for line in (tmp_path / "watch-probe.jsonl").read_text().splitlines()]
+    seen = ours(e for e in probe if "uri" in e)
+    assert ("003_watched.txt", 1) in seen and ("003_watched.txt", 2) in seen, seen
+    assert forwarded == seen, (forwarded, seen)
+    # Picking python-b stopped the server on python-a, then started one on python-b.
+    servers = {name: [json.loads(line) for line in log.read_text().splitlines()]
+               for name, log in taps.items()}
+    a_serve = [e for e in servers["python-a"] if e["event"] == "start" and "serve" in e["argv"]]
+    b_serve = [e for e in servers["python-b"] if e["event"] == "start" and "serve" in e["argv"]]
+    assert len(a_serve) == 1 and len(b_serve) == 1, (a_serve, b_serve)
+    a_exit = [e for e in servers["python-a"] if e["event"] == "exit" and e["pid"] == a_serve[0]["pid"]]
+    assert a_exit and a_exit[0]["t"] <= b_serve[0]["t"], "the old server was still running"
+    assert results["squigglesAfterInterpreterChange"] >= 3

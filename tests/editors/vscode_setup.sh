@@ -24,4 +24,11 @@ if [ ! -x "$tools/e2e/node_modules/.bin/code-server" ] || ! cmp -s "$here/vscode
   (cd "$tools/e2e" && npm install --no-audit --no-fund --silent >&2)
 fi
 (cd "$root/client-vscode" && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent >&2 || npm install --no-audit --no-fund --silent >&2; } && npm run -s package >&2)
+# The test's own helper extensions: the stand-in Python extension the test selects interpreters
+# with, and the probe that logs one plain file watcher's events.
+for ext in python-stub watch-probe; do
+  rm -rf "$tools/$ext" && cp -r "$here/vscode/$ext" "$tools/$ext"
+  (cd "$tools/$ext" && "$root/client-vscode/node_modules/.bin/vsce" package --allow-missing-repository \
+     --skip-license -o "$tools/$ext.vsix" >&2)
+done
 echo "$tools"

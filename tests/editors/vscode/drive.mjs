@@ -1,12 +1,25 @@
 // Drives VS Code (code-server) in headless Chromium through the four features, on a folder of
 // abstract lists, with the paperls extension installed from its .vsix. Writes results.json and
-// a screenshot per step into the artefacts folder. Usage:
-//   node drive.mjs URL WORKSPACE_DIR ARTEFACTS_DIR
+// a screenshot per step into the artefacts folder. The server runs through lsp_tap.py under
+// two stand-in interpreters, whose logs say what the client sent. Usage:
+//   node drive.mjs URL WORKSPACE_DIR ARTEFACTS_DIR TAP_LOG_A TAP_LOG_B WATCH_PROBE_LOG
 import { chromium } from "playwright-core";
 import fs from "node:fs";
 import path from "node:path";
 
-const [url, workspace, artefacts] = process.argv.slice(2);
+const [url, workspace, artefacts, tapA, tapB, probeLog] = process.argv.slice(2);
+const tapEvents = (log) => (fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "")
+  .split("\n").filter(Boolean).map((l) => JSON.parse(l));
+// Until a tap log has an event the test is waiting for (the log is a file: polled).
+const tapWait = async (log, pred, what, timeout = 30000) => {
+  for (const end = Date.now() + timeout; Date.now() < end;) {
+    if (tapEvents(log).some(pred)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what} in ${log}`);
+};
+const watched = (name, type) => (e) => e.method === "workspace/didChangeWatchedFiles"
+  && e.changes.some((c) => c.uri.endsWith("/" + name) && (type === undefined || c.type === type));
 fs.mkdirSync(artefacts, { recursive: true });
 const out = { steps: [] };
 const shot = async (page, name) => {
@@ -136,6 +149,29 @@ try {
   await page.waitForSelector(".squiggly-warning", { timeout: 30000 });
   out.warningsAfterSettingChange = await page.locator(".squiggly-warning").count();
   await shot(page, "setting-changed");
+
+  // 7. Changes on disk: a new list, then an edit to it, then a second new list. Each reaches the
+  // server; the test counts how often (once each, not once per watcher).
+  const list = (text) => `Test Curator\nAbstract:${text}\n`;
+  fs.writeFileSync(path.join(workspace, "003_watched.txt"), list("A first version of a watched list."));
+  await tapWait(tapA, watched("003_watched.txt", 1), "the created event");
+  fs.writeFileSync(path.join(workspace, "003_watched.txt"), list("A second version of a watched list."));
+  await tapWait(tapA, watched("003_watched.txt", 2), "the changed event");
+  fs.writeFileSync(path.join(workspace, "004_sentinel.txt"), list("The last change of the test."));
+  await tapWait(tapA, watched("004_sentinel.txt"), "the sentinel's event");
+  await tapWait(probeLog, (e) => e.uri && e.uri.endsWith("/004_sentinel.txt"), "the probe's sentinel");
+
+  // 8. Picking another interpreter in the Python extension restarts the server on it.
+  await command("Python: Select Interpreter");
+  await textIn(".quick-input-list .monaco-list-row", "python-b", 15000);
+  await page.keyboard.type("python-b");
+  await textIn(".quick-input-list .monaco-list-row.focused", "python-b");
+  await page.keyboard.press("Enter");
+  await tapWait(tapB, (e) => e.event === "message" && e.method === "textDocument/didOpen",
+                "the restarted server's didOpen", 60000);
+  await page.waitForSelector(".squiggly-warning", { timeout: 30000 });
+  out.squigglesAfterInterpreterChange = await page.locator(".squiggly-warning, .squiggly-info").count();
+  await shot(page, "interpreter-changed");
   out.ok = true;
 } catch (err) {
   out.error = String(err && err.stack || err);
@@ -143,4 +179,5 @@ try {
 } finally {
   save();
   await browser.close();
+  fs.rmSync(userData, { recursive: true, force: true });
 }

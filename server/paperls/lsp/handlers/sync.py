@@ -49,8 +49,9 @@ def did_close(ls: PaperServer, params: types.DidCloseTextDocumentParams) -> None
 
 def did_change_watched_files(ls: PaperServer, params: types.DidChangeWatchedFilesParams) -> None:
     affected: set[str] = set()
-    for change in params.changes:
-        uri = documents.canonical(change.uri)
+    # Each file once: VS Code reports one write as two events (truncate, then write), and every
+    # handler below reads the file's state from disk, whatever the event said.
+    for uri in dict.fromkeys(documents.canonical(c.uri) for c in params.changes):
         if uri.endswith("/" + PROJECT_FILE):
             apply_settings(ls, ls.client_settings)
         elif documents.is_marks_file(uri):
