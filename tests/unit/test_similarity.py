@@ -124,3 +124,38 @@ def test_short_templated_texts_that_name_another_task_are_different_papers():
     # A common word changed is still the same short text.
     v = compare(tokens(normalize(a)), tokens(normalize(a.replace("description", "system"))))
     assert is_near_duplicate(v)
+
+
+SYSTEM_PAPER = ("This paper describes our system for SemEval-2018 Task 1: Affect in Tweets. We "
+                "combine a lexicon of emotion words with a recurrent network over characters, "
+                "trained on the task's data only, and rank fifth of forty teams. An analysis "
+                "of the errors shows that sarcasm and negation account for most of them.")
+
+
+def test_a_system_for_another_task_is_another_paper():
+    """One team's papers for two tasks of one SemEval often share all but the task number."""
+    v = verdict(SYSTEM_PAPER, SYSTEM_PAPER.replace("Task 1", "Task 3"))
+    assert v.ratio > 0.95 and v.other_edition and not is_near_duplicate(v)
+    # A revision of the same task's paper stays a version.
+    revised = SYSTEM_PAPER.replace("rank fifth", "ranked fifth").replace("most of them",
+                                                                          "most errors")
+    assert is_near_duplicate(verdict(SYSTEM_PAPER, revised))
+
+
+ANNOUNCEMENTS = ("We present a system that turns the announcements of an airport into sign "
+                 "language for deaf travellers. Spoken flight announcements are transcribed, "
+                 "parsed into a template of flight, gate and time, and rendered by a signing "
+                 "avatar on the airport screens. A study with deaf users at the airport shows "
+                 "that the avatar is understood as well as a human interpreter.")
+
+
+def test_the_same_text_about_another_subject_is_another_paper():
+    """Two terms swapped throughout (the airport's system rewritten for railway stations) is
+    a second paper written from the first; one term renamed everywhere is a revision."""
+    railway = (ANNOUNCEMENTS.replace("an airport", "railway stations")
+               .replace("the airport", "the stations").replace("airport", "station")
+               .replace("flight", "train"))
+    v = verdict(ANNOUNCEMENTS, railway)
+    assert v.ratio >= 0.8 and v.other_edition and not is_near_duplicate(v)
+    renamed = ANNOUNCEMENTS.replace("avatar", "character")  # one thing renamed, three times
+    assert is_near_duplicate(verdict(ANNOUNCEMENTS, renamed))
