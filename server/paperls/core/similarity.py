@@ -92,11 +92,13 @@ def compare(a: list[str], b: list[str]) -> Verdict:
     ratio = 1.0 - dist / total
     containment = lcs / min(len(a), len(b))
     short, long = sorted((len(a), len(b)))
-    other = False
+    other = differ = False
     if ratio < 1.0:
         ops = Levenshtein.opcodes(a, b).as_list()
-        other = (_other_edition(a, b, ops) or _other_subject(a, b, ops)
+        ma, mb = _marker_positions(a), _marker_positions(b)
+        other = (_other_edition(ma, mb, ops) or _other_subject(a, b, ops)
                  or (long <= NAMED_WORDS and _other_name(a, b, ops)))
+        differ = _years_differ(ma, mb) if ratio >= 0.5 else False  # any threshold a user sets
     # A truncated copy: much shorter, and nearly all of it found in order in the longer text.
     truncated = (containment >= CONTAINMENT and short >= MIN_CONTAINED_WORDS
                  and short / long <= TRUNCATED_LENGTH
@@ -105,7 +107,6 @@ def compare(a: list[str], b: list[str]) -> Verdict:
         and _opens(*((a, b) if len(a) <= len(b) else (b, a)))
     bits = information(a if len(a) <= len(b) else b) if opening else 0.0
     sim = containment if truncated or opening else ratio
-    differ = _years_differ(a, b) if 0.5 <= ratio < 1.0 else False  # any threshold a user sets
     return Verdict(round(sim, 4), ratio, containment, truncated or (opening and short >= 30),
                    other, opening, round(bits, 1), differ)
 
@@ -191,26 +192,35 @@ def _marker(t: str) -> str | None:
     return t if _YEARLIKE.match(t) else None
 
 
-def _markers(toks: list[str], lo: int, hi: int) -> set[str]:
-    """Edition markers of ``toks[lo:hi]``, leaving out years of citations ("et al 2006",
-    "hayes and wilson 2006"): a corrected citation year is not another edition. A two-digit
-    number after a short name is one too ("SR'19" is "sr 19" once punctuation is gone)."""
-    out = set()
-    for i in range(lo, hi):
-        m = _marker(toks[i])
-        if m is None and i > 0 and toks[i].isdigit() and len(toks[i]) <= 2 \
-                and toks[i - 1] in _NUMBERED:
-            m = toks[i - 1] + "#" + toks[i]  # "task 1" / "task 3": a system for another task
-        if m is None and i > 0 and len(toks[i]) == 2 and toks[i].isdigit() \
+def _marker_positions(toks: list[str]) -> list[tuple[int, str]]:
+    """Every edition marker of ``toks`` with its position, leaving out years of citations ("et
+    al 2006", "hayes and wilson 2006"): a corrected citation year is not another edition. A
+    two-digit number after a short name is one too ("SR'19" is "sr 19" once punctuation is
+    gone), and so is a task's number ("task 1" / "task 3": a system for another task). Found
+    once per text: only tokens that start or end with a digit, or are ordinals, can be one."""
+    out = []
+    for i, t in enumerate(toks):
+        if not (t[0] in _DIGITS or t[-1] in _DIGITS or t in _ORDINALS):
+            continue
+        m = _marker(t)
+        if m is None and i > 0 and t.isdigit() and len(t) <= 2 and toks[i - 1] in _NUMBERED:
+            m = toks[i - 1] + "#" + t
+        if m is None and i > 0 and len(t) == 2 and t.isdigit() \
                 and toks[i - 1].isalpha() and 2 <= len(toks[i - 1]) <= 7 \
                 and toks[i - 1] not in _NOT_NAMES:
-            m = toks[i - 1] + toks[i]
-        if m is None:
+            m = toks[i - 1] + t
+        if m is None or (m.isdigit() and _cited(toks, i)):
             continue
-        if m.isdigit() and _cited(toks, i):
-            continue
-        out.add(m)
+        out.append((i, m))
     return out
+
+
+def _markers(pos: list[tuple[int, str]], lo: int, hi: int) -> set[str]:
+    """The markers of positions ``lo`` to ``hi`` (see ``_marker_positions``)."""
+    return {m for i, m in pos if lo <= i < hi}
+
+
+_DIGITS = frozenset("0123456789")
 
 
 def _cited(toks: list[str], i: int) -> bool:
@@ -224,12 +234,14 @@ def _cited(toks: list[str], i: int) -> bool:
             and _marker(before[2]) is None)
 
 
-def _other_edition(a: list[str], b: list[str], ops: list) -> bool:
+def _other_edition(ma: list[tuple[int, str]], mb: list[tuple[int, str]], ops: list) -> bool:
     """Whether a replaced stretch swaps one year/edition marker for another."""
+    if not (ma and mb):
+        return False
     for tag, i1, i2, j1, j2 in ops:
         if tag != "replace":
             continue
-        left, right = _markers(a, i1, i2), _markers(b, j1, j2)
+        left, right = _markers(ma, i1, i2), _markers(mb, j1, j2)
         if left and right and left != right:
             return True
     return False
@@ -274,11 +286,11 @@ def _other_name(a: list[str], b: list[str], ops: list) -> bool:
     return False
 
 
-def _years_differ(a: list[str], b: list[str]) -> bool:
+def _years_differ(ma: list[tuple[int, str]], mb: list[tuple[int, str]]) -> bool:
     """Whether each text names a year or edition the other does not (citations left out):
     "In 2017, the task ..." against "In 2018, one of two tasks ...". A revised version may add
     years ("from 1965 to 2019"), but not trade one for another."""
-    left, right = _markers(a, 0, len(a)), _markers(b, 0, len(b))
+    left, right = {m for _, m in ma}, {m for _, m in mb}
     return bool(left - right) and bool(right - left)
 
 

@@ -190,7 +190,8 @@ def signatures(normalized: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     first = first_word[owner] + offset
     last = first + np.minimum(nwords[owner], SHINGLE) - 1
     h = mix(_span_hash(pw, pref, word_start[first], word_end[last]))
-    flat = owner * BINS + (h >> _BINSHIFT).astype(np.int64) % BINS
+    # Every bin equally likely (the top 7 bits modulo BINS gave a third of them twice the share).
+    flat = owner * BINS + (((h >> np.uint64(32)) * np.uint64(BINS)) >> np.uint64(32)).astype(np.int64)
     np.minimum.at(sig.reshape(-1), flat, h & _VALMASK)
     has = nwords > 0
     whole = np.zeros(n, dtype=np.uint64)

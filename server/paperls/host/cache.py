@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 SCHEMA = 3  # 3: verdicts of the task-number and other-subject rules
 PARAMS = (f"schema={SCHEMA};shingle={sketch.SHINGLE};bins={sketch.BINS};rows={sketch.ROWS};"
           f"edge={sketch.EDGE_WORDS};min={sketch.MIN_WORDS};openings={sketch.OPENINGS};"
-          f"short={sketch.SHORT_WORDS};dense=2")
+          f"short={sketch.SHORT_WORDS};dense=2;bins=even")
 _WIDTH = sketch.KEYS * 8
 
 
