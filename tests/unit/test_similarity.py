@@ -159,3 +159,24 @@ def test_the_same_text_about_another_subject_is_another_paper():
     assert v.ratio >= 0.8 and v.other_edition and not is_near_duplicate(v)
     renamed = ANNOUNCEMENTS.replace("avatar", "character")  # one thing renamed, three times
     assert is_near_duplicate(verdict(ANNOUNCEMENTS, renamed))
+
+
+def test_overviews_that_open_on_different_years_are_other_editions():
+    """The later overview recalls the earlier edition, so both years occur in it: what tells
+    them apart is the year each opens on."""
+    y2017 = ("The conference on natural language learning features a shared task, in which "
+             "participants train and test their systems on the same data sets. In 2017, the task "
+             "was devoted to learning dependency parsers for many languages, without any "
+             "gold-standard annotation on input. In this paper we define the task and the "
+             "evaluation, describe the data and analyse the main results.")
+    y2018 = ("Every year, the conference on natural language learning features a shared task, in "
+             "which participants train and test their systems on the same data sets. In 2018, one "
+             "of two tasks was devoted to learning dependency parsers for many languages, without "
+             "any gold-standard annotation on test input. The first edition took place in 2017. "
+             "In this paper we define the task and the evaluation, describe the data and analyse "
+             "the main results.")
+    v = verdict(y2017, y2018)
+    assert v.ratio >= 0.8 and v.other_edition and not is_near_duplicate(v)
+    # A revision that only adds a citation year or a range is still a version.
+    revised = y2017.replace("for many languages", "for many languages (as in Nivre et al. 2016)")
+    assert is_near_duplicate(verdict(y2017, revised))
