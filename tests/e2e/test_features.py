@@ -36,7 +36,7 @@ async def test_shared_papers_are_reported_across_lists_and_nothing_else(client, 
     # The message names the paper, then the other copy (Neovim shows no related information)
     assert [d.message.split(":")[0] for d in da] == [
         "GPT-4o · autoregressive omni model · audio inputs",
-        "Codex · GPT language model fine-tuned · Python code-writing capabilities",
+        "Codex · GPT language model · Python code-writing capabilities",
         "empirical scaling laws · finetune generative image models"]
     assert da[0].message.endswith(f"also in {TONY_B}:{GPT4O_B + 1} (exact)")
     assert "this list" not in da[0].message  # only for copies in this list

@@ -185,3 +185,18 @@ def test_hover_outline_and_findings_call_a_paper_by_one_name():
         h = hover.hover(ws, "a", d.line, 12).markdown
         assert h.splitlines()[0] == f"### {d.paper}"
         assert named[d.line] == d.paper
+
+
+def test_a_headline_says_what_the_paper_contributes():
+    """The object of "we describe / propose ..." reads like a title, with "this task" read as
+    the task the abstract opens on (the DALL-E abstract), and never ends on a verb."""
+    from paperls.features.papers import paper_title
+
+    ws = workspace(a=EXAMPLES["a"])
+    abstracts = parse(EXAMPLES["a"]).abstracts
+    dalle = next(a for a in abstracts if a.text.startswith("Text-to-image generation"))
+    assert "text-to-image generation" in paper_title(ws, "a", dalle)
+    head = hover.hover(ws, "a", dalle.line, 12).markdown.splitlines()[0]
+    assert "text-to-image generation" in head, head
+    codex = next(a for a in abstracts if a.text.startswith("We introduce Codex"))
+    assert paper_title(ws, "a", codex).split(" · ")[:2] == ["Codex", "GPT language model"]

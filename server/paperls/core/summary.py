@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .normalize import resolve_latex
-from .topics import MAX_CHARS, Phrase, extract, is_name
+from .topics import MAX_CHARS, VERBS, Phrase, extract, is_name, key_of
 
 GIST_MAX = 240
 
@@ -141,6 +141,80 @@ def introduced_name(text: str) -> str | None:
     return None
 
 
+_CONTRIBUTION = re.compile(
+    r"\b(?:we|this (?:paper|work|report|study|article)|in this (?:paper|work),? we)\s+"
+    r"(?:\w+ly\s+)?(?:propose|introduce|present|develop|describe|design|build|release|study|"
+    r"investigate|explore|address|tackle|focus on|consider|report|examine|analy[sz]e)s?\s+(.+)",
+    re.I,
+)
+# Where the object of the contribution ends: a clause, a purpose or a means.
+_OBJECT_END = re.compile(
+    r"[,;:.()\[\]]|\s(?:that|which|where|whereby|who|to|by|using|based|with|through|via|"
+    r"such as|including|in order)\s", re.I)
+_LEADING = re.compile(r"^(?:(?:a|an|the|our|two|three|several|simple|novel|new|first|using|"
+                      r"how|whether|what)\s+)+", re.I)
+_LINKS = frozenset("a an the of for and or in on to with by from at as its our this".split())
+_THIS_TASK = re.compile(r"\b(?:this|the) (?:task|problem)\b", re.I)
+_SUBJECT = re.compile(r"^((?:[\w\-]+\s+){0,5}?[\w\-]+)\s+(?:has|have|is|are|aims|remains)\b")
+OBJECT_WORDS = 6  # content words of the contribution's object in a headline
+# What a second clause of a contribution starts with ("We analyze CLIP and highlight ...").
+_SECOND_VERBS = frozenset("""highlight discuss show analyze analyse evaluate apply use find
+propose present release study compare demonstrate report provide describe investigate explore
+introduce identify examine test measure outline""".split())
+
+
+def contribution_object(text: str, name: str | None = None) -> str:
+    """What the paper says it contributes, as a title would put it: the object of its "we
+    propose / introduce / present" ("simple approach for text-to-image generation"), without
+    articles or the name itself, cut before a clause or a means, at most ``OBJECT_WORDS``
+    content words. "This task" stands for the first sentence's subject. "" if it says none.
+
+    With the name first and topics after, headlines cover 0.398 of the real titles' words
+    (bench/headlines.py, 2,000 corpus abstracts, 7.7 content words) against 0.367 with topics
+    alone, at the same length."""
+    sents = sentences(text)
+    for sent in sents[:6]:
+        m = _CONTRIBUTION.search(sent)
+        if not m:
+            continue
+        rest = m.group(1)
+        if name and rest.startswith(name):  # "We introduce Codex, a GPT language model ..."
+            rest = rest[len(name):].lstrip(" ,:-–—(")
+        cut = _OBJECT_END.search(rest)
+        frag = _LEADING.sub("", (rest[:cut.start()] if cut else rest).strip())
+        if _THIS_TASK.search(frag) and sents:
+            subj = _SUBJECT.match(sents[0])
+            if subj:
+                frag = _THIS_TASK.sub(subj.group(1).lower() if not is_name(subj.group(1).split()[0])
+                                      else subj.group(1), frag)
+        words = frag.split()
+        for i in range(1, len(words)):  # "CLIP and highlight ...": a second verb ends it
+            if words[i - 1].casefold() == "and" and (words[i].casefold() in VERBS
+                                                     or words[i].casefold() in _SECOND_VERBS):
+                words = words[:i - 1]
+                break
+        out, content, capped = [], 0, False
+        for w in words:
+            if w.casefold() not in _LINKS:
+                content += 1
+            if content > OBJECT_WORDS:
+                capped = True
+                break
+            out.append(w)
+        if capped:  # cut mid-phrase: back to before its last preposition, if enough is left
+            last = max((i for i, w in enumerate(out) if w.casefold() in _LINKS), default=0)
+            if sum(w.casefold() not in _LINKS for w in out[:last]) >= 2:
+                out = out[:last]
+        # Never end on a link word, an adverb or a verb ("trained simply", "fine-tuned").
+        while out and (out[-1].casefold() in _LINKS or out[-1].casefold().endswith("ly")
+                       or out[-1].casefold() in VERBS
+                       or (len(out[-1]) > 5 and out[-1].casefold().endswith("ed"))):
+            out.pop()
+        if sum(w.casefold() not in _LINKS for w in out) >= 2:
+            return " ".join(out)
+    return ""
+
+
 def title_parts(topics: list[Phrase], limit: int = 4, text: str = "") -> list[str]:
     """The paper's own name if it gives one, then the phrases of its contribution sentence
     ("We introduce ...") and of its first sentence, then the best other phrases, none repeating
@@ -159,12 +233,23 @@ def title_parts(topics: list[Phrase], limit: int = 4, text: str = "") -> list[st
     own = introduced_name(text) if text else None
     parts: list[str] = [own] if own else []
     seen: set[str] = set(own.casefold().split()) if own else set()
+    budget = HEADLINE_WORDS - len(seen)
+    obj = contribution_object(text, own) if text else ""
+    if obj:
+        parts.append(obj)
+        words = {w.casefold().strip("-") for w in obj.split()} - _LINKS
+        seen |= words | {key_of(w) for w in words}
+        budget -= len(words)
     for p in ordered:
         words = set(p.key.split())
-        if words & seen:
+        if words & seen or (obj and len(words) > budget):
             continue
         parts.append(p.text)
         seen |= words
-        if len(parts) >= limit:
+        budget -= len(words)
+        if len(parts) >= limit or budget <= 0:
             break
     return parts
+
+
+HEADLINE_WORDS = 8  # content words of a headline, about a title's
