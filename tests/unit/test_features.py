@@ -200,3 +200,15 @@ def test_a_headline_says_what_the_paper_contributes():
     assert "text-to-image generation" in head, head
     codex = next(a for a in abstracts if a.text.startswith("We introduce Codex"))
     assert paper_title(ws, "a", codex).split(" · ")[:2] == ["Codex", "GPT language model"]
+
+
+def test_a_name_of_several_words_is_kept_whole():
+    from paperls.core.summary import contribution_object, introduced_name
+
+    text = ("We propose Adaptive Passage Combination Retrieval, which models how passages "
+            "depend on one another. We present OpenThing, which is a large-scale benchmark for "
+            "low-resource speech, and we release its models.")
+    assert introduced_name(text) == "Adaptive Passage Combination Retrieval"
+    assert contribution_object("We present OpenThing, which is a large-scale benchmark for "
+                               "low-resource speech.", "OpenThing") == \
+        "large-scale benchmark for low-resource speech"

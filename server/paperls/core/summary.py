@@ -125,7 +125,8 @@ def summarize(text: str, topics: list[Phrase] | tuple[Phrase, ...] | None = None
 
 _INTRODUCED = re.compile(
     r"\b(?:[Ww]e|[Tt]his (?:paper|work|report))\s+(?:introduce|present|propose|release|"
-    r"describe|develop|train|build)s?\s+([A-Z][\w\-.]*[A-Za-z0-9])(?=[\s,:;(])"
+    r"describe|develop|train|build)s?\s+([A-Z][\w\-.]*[A-Za-z0-9]"
+    r"(?:\s+[A-Z][\w\-.]*[A-Za-z0-9]){0,4})(?=[\s,:;(])"
 )
 _OPENING_NAME = re.compile(r"^([A-Z][\w\-.]*[A-Za-z0-9])\s+(?:is|are|was)\s")
 
@@ -137,7 +138,7 @@ def introduced_name(text: str) -> str | None:
         return m.group(1)
     m = _INTRODUCED.search(text[:800])
     if m and (is_name(m.group(1)) or len(m.group(1)) > 2) and m.group(1) not in ("The", "A", "An"):
-        return m.group(1)
+        return m.group(1)  # a name of several capitalised words whole: "Dynamical Draft Trees"
     return None
 
 
@@ -152,11 +153,12 @@ _OBJECT_END = re.compile(
     r"[,;:.()\[\]]|\s(?:that|which|where|whereby|who|to|by|using|based|with|through|via|"
     r"such as|including|in order)\s", re.I)
 _LEADING = re.compile(r"^(?:(?:a|an|the|our|two|three|several|simple|novel|new|first|using|"
-                      r"how|whether|what)\s+)+", re.I)
+                      r"how|whether|what|which|that|is|are|called|named|in|on|this setting as)\s+)+", re.I)
 _LINKS = frozenset("a an the of for and or in on to with by from at as its our this".split())
 _THIS_TASK = re.compile(r"\b(?:this|the) (?:task|problem)\b", re.I)
 _SUBJECT = re.compile(r"^((?:[\w\-]+\s+){0,5}?[\w\-]+)\s+(?:has|have|is|are|aims|remains)\b")
 OBJECT_WORDS = 6  # content words of the contribution's object in a headline
+_CLAUSE = frozenset("is are can will becomes if that which we".split())
 # What a second clause of a contribution starts with ("We analyze CLIP and highlight ...").
 _SECOND_VERBS = frozenset("""highlight discuss show analyze analyse evaluate apply use find
 propose present release study compare demonstrate report provide describe investigate explore
@@ -188,10 +190,16 @@ def contribution_object(text: str, name: str | None = None) -> str:
                 frag = _THIS_TASK.sub(subj.group(1).lower() if not is_name(subj.group(1).split()[0])
                                       else subj.group(1), frag)
         words = frag.split()
-        for i in range(1, len(words)):  # "CLIP and highlight ...": a second verb ends it
-            if words[i - 1].casefold() == "and" and (words[i].casefold() in VERBS
-                                                     or words[i].casefold() in _SECOND_VERBS):
-                words = words[:i - 1]
+        for i in range(1, len(words)):
+            w = words[i].casefold()
+            if words[i - 1].casefold() == "and" and (w in VERBS or w in _SECOND_VERBS):
+                words = words[:i - 1]  # "CLIP and highlight ...": a second clause
+                break
+            if w in VERBS or w in _CLAUSE:
+                words = words[:i]  # "curriculum learning becomes competitive": a clause
+                break
+            if w == "we" and words[i - 1].casefold() == "and":
+                words = words[:i - 1]  # "... as control and we develop ..."
                 break
         out, content, capped = [], 0, False
         for w in words:

@@ -34,7 +34,8 @@ def paper_title(ws: Workspace, doc: str, a: Abstract, parts: int = 3) -> str:
     real = real_title(ws, doc, a.line)
     if real:
         return real
-    name = " · ".join(title_parts(ws.topics(doc, a, 8), parts, a.text[:600]))
+    head = a.text if len(a.text) <= 600 else a.text[:600].rsplit(" ", 1)[0]  # whole words
+    name = " · ".join(title_parts(ws.topics(doc, a, 8), parts, head))
     return name or first_words(a.text, 8) or "(empty abstract)"
 
 
