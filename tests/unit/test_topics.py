@@ -73,3 +73,14 @@ def test_the_topic_catalogue_holds_what_users_type():
                    "GPT-4o"):
         assert key_of(phrase) in ws.catalog, phrase
     assert ws.catalog.get("gpt-4o").abstracts == 1  # one distinct text, though it is in two lists
+
+
+def test_a_phrase_never_runs_through_an_adverb_or_its_verb():
+    text = ("We propose Adaptive Passage Combination Retrieval (AdaPCR). AdaPCR explicitly "
+            "models dependencies between passages and jointly ranks passage combinations. "
+            "AdaPCR explicitly models the retrieval context of a family assembly.")
+    got = [p.text for p in extract(text, 8)]
+    assert not any(w in p.split() for p in got for w in ("explicitly", "jointly", "models",
+                                                          "ranks")), got
+    assert "AdaPCR" in got and "Adaptive Passage Combination Retrieval" in got
+    assert any("family assembly" in p for p in got), got  # nouns in -ly stay

@@ -157,13 +157,18 @@ def candidates(text: str) -> list[list[str]]:
     runs: list[list[str]] = []
     for chunk in _BREAK.split(text):
         run: list[str] = []
+        after_adverb = False
         for m in _TOKEN.finditer(chunk):
             tok = m.group(0)
             if tok.endswith(("'s", "’s")):
                 tok = tok[:-2]
             low = tok.casefold()
+            adverb = _is_adverb(tok, low)
+            # After an adverb comes its verb ("explicitly models", "jointly ranks").
+            verb = after_adverb and tok.islower() and low.endswith(("s", "ed"))
+            after_adverb = adverb
             if (low in STOP or low in VERBS or (tok.isdigit() and len(tok) != 4)
-                    or len(tok) == 1):
+                    or len(tok) == 1 or adverb or verb):
                 if run:
                     runs.append(run)
                 run = []
@@ -172,6 +177,16 @@ def candidates(text: str) -> list[list[str]]:
         if run:
             runs.append(run)
     return runs
+
+
+def _is_adverb(tok: str, low: str) -> bool:
+    """A lower-case "-ly" word ("explicitly", "jointly"): a phrase never runs through one
+    ("AdaPCR explicitly models dependencies" is no topic). Nouns and adjectives in -ly stay."""
+    return (low.endswith("ly") and len(low) > 4 and tok.islower() and low not in _LY_WORDS)
+
+
+_LY_WORDS = frozenset("""family assembly anomaly anomalies monopoly supply italy july
+reply early daily weekly monthly yearly hourly friendly costly only holy ally rally""".split())
 
 
 def phrases_of(runs: list[list[str]]) -> Counter[tuple[str, ...]]:
