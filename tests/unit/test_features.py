@@ -212,3 +212,19 @@ def test_a_name_of_several_words_is_kept_whole():
     assert contribution_object("We present OpenThing, which is a large-scale benchmark for "
                                "low-resource speech.", "OpenThing") == \
         "large-scale benchmark for low-resource speech"
+
+
+def test_completion_inserts_in_the_case_being_typed():
+    """The examples write "Sparse autoencoders" at a sentence start; mid-sentence the user gets
+    it in lower case, at a line start with a capital, and a name keeps its form."""
+    def labels(typed: str) -> list[str]:
+        ws = workspace(**EXAMPLES)
+        text, line, col = at(EXAMPLES["a"] + "\n" + typed)
+        ws.set_document("a", parse(text))
+        return [c.insert_text for c in
+                completion.complete(ws, "a", text.splitlines()[line], line, col)][:5]
+
+    assert "sparse autoencoders" in labels("Abstract:We train sparse auto‸")
+    assert "Sparse autoencoders" not in labels("Abstract:We train sparse auto‸")
+    assert "Sparse autoencoders" in labels("Abstract:Sparse auto‸")
+    assert "GPT-4o" in labels("Abstract:We extend gpt-4‸")

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 from ..core.catalog import Topic
 from ..core.parse import PREFIX
 from ..core.summary import sentences
-from ..core.topics import MAX_CHARS
+from ..core.topics import MAX_CHARS, is_name
 from ..core.workspace import Workspace
 
 MAX_ITEMS = 50
@@ -83,9 +83,25 @@ def complete(ws: Workspace, doc: str, line_text: str, line: int, col: int,
     for i, (_, topic, start) in enumerate(ranked[: max_items - len(out)]):
         detail = f"topic · in {topic.abstracts} abstract{'s' if topic.abstracts != 1 else ''}"
         docs = _snippet(ws, topic) if i < 20 else f"**{topic.text}**"
-        out.append(CompletionResult(topic.text, topic.text, start, detail, docs,
-                                    i + 1, "topic"))
+        text = in_typed_case(topic.text, before[start:])
+        out.append(CompletionResult(text, text, start, detail, docs, i + 1, "topic"))
     return out
+
+
+def in_typed_case(phrase: str, typed: str) -> str:
+    """The phrase as the user is writing it: a first word capitalised only because it opened a
+    sentence somewhere ("Sparse autoencoders") goes in lower case after "We train sparse auto",
+    and a phrase starts with a capital where the user typed one (a sentence start). Names and
+    acronyms keep their form (GPT-4o, HumanEval)."""
+    first, sep, rest = phrase.partition(" ")
+    lead = typed.lstrip()[:1]
+    if not first or not lead or is_name(first):
+        return phrase
+    if lead.islower() and first[0].isupper():
+        first = first[0].lower() + first[1:]
+    elif lead.isupper() and first[0].islower():
+        first = first[0].upper() + first[1:]
+    return first + sep + rest
 
 
 def _shorter_first(ranked: list) -> list:
