@@ -33,6 +33,10 @@ ARTEFACTS = HERE / "artifacts" / "vscode"
 pytestmark = pytest.mark.editors
 
 
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -137,16 +141,13 @@ def test_vscode_extension(tools: Path, workspace: Path, tmp_path: Path):
     def ours(events):
         return sorted((Path(c["uri"]).name, c["type"]) for c in events
                       if Path(c["uri"]).name in ("003_watched.txt", "004_sentinel.txt"))
-    sent = [json.loads(line) for line in taps["python-a"].read_text().splitlines()]
-    forwarded = ours(c for e in sent if e.get("method") == "workspace/didChangeWatchedFiles"
-                     for c in e["changes"])
-    probe = [json.loads(line) for line in (tmp_path / "watch-probe.jsonl").read_text().splitlines()]
-    seen = ours(e for e in probe if "uri" in e)
+    servers = {name: _jsonl(log) for name, log in taps.items()}
+    forwarded = ours(c for e in servers["python-a"]
+                     if e.get("method") == "workspace/didChangeWatchedFiles" for c in e["changes"])
+    seen = ours(e for e in _jsonl(tmp_path / "watch-probe.jsonl") if "uri" in e)
     assert ("003_watched.txt", 1) in seen and ("003_watched.txt", 2) in seen, seen
     assert forwarded == seen, (forwarded, seen)
     # Picking python-b stopped the server on python-a, then started one on python-b.
-    servers = {name: [json.loads(line) for line in log.read_text().splitlines()]
-               for name, log in taps.items()}
     a_serve = [e for e in servers["python-a"] if e["event"] == "start" and "serve" in e["argv"]]
     b_serve = [e for e in servers["python-b"] if e["event"] == "start" and "serve" in e["argv"]]
     assert len(a_serve) == 1 and len(b_serve) == 1, (a_serve, b_serve)

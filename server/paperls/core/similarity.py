@@ -18,13 +18,15 @@ Scores are word-level, computed with rapidfuzz on token lists (punctuation and c
 Templated abstracts of different papers (yearly shared-task overviews: WMT 2018 / WMT 2019,
 NTIRE 2025 / 2026) score as high as real versions on both. What tells them apart is that the
 words that differ name a different edition: another year, an edition ordinal, another task's
-number ("SemEval-2018 Task 1" / "Task 3"), or open on a different year or ordinal (the CoNLL 2017
-and 2018 overviews, whose later text recalls the earlier edition). Likewise one text carried over to another subject:
-two or more terms each substituted throughout ("airport" -> "railway stations" four times and
-"flight" -> "train" twice). In the 98.8k corpora the task and subject rules unlink 3 of the 32
-pairs the engine linked, each a different paper by its title; the opening-edition rule holds
-apart the CoNLL overviews; none of them touches a labelled version of the development pairs. Such a pair is "related", never a duplicate. A year in a citation ("Johnson et al. 2006" corrected to 2007) is
-not an edition; nor is "second" written "2nd".
+number ("SemEval-2018 Task 1" / "Task 3"), or the two open on different years or ordinals (the
+CoNLL 2017 and 2018 overviews, whose later text recalls the earlier edition). Likewise one text
+carried over to another subject: two or more terms each substituted throughout ("airport" ->
+"railway stations" four times and "flight" -> "train" twice). In the 98.8k corpora the task and
+subject rules unlink 3 of the 32 pairs the engine linked, each a different paper by its title;
+the opening-edition rule holds apart the CoNLL overviews; none of them touches a labelled
+version of the development pairs. Such a pair is "related", never a duplicate. A year in a
+citation ("Johnson et al. 2006" corrected to 2007) is not an edition; nor is "second" written
+"2nd".
 
 Two levels of confidence, each with its own codes and settings:
 - a *near duplicate* (almost certainly the same paper): word similarity at least the threshold
@@ -100,10 +102,11 @@ def compare(a: list[str], b: list[str]) -> Verdict:
     if ratio < 1.0:
         ops = Levenshtein.opcodes(a, b).as_list()
         ma, mb = _marker_positions(a), _marker_positions(b)
-        other = (_other_edition(ma, mb, ops) or _own_editions_differ(ma, mb)
+        sa, sb = {m for _, m in ma}, {m for _, m in mb}
+        other = (_other_edition(ma, mb, ops) or _own_editions_differ(ma, mb, sa, sb)
                  or _other_subject(a, b, ops)
                  or (long <= NAMED_WORDS and _other_name(a, b, ops)))
-        differ = _years_differ(ma, mb) if ratio >= 0.5 else False  # any threshold a user sets
+        differ = _years_differ(sa, sb) if ratio >= 0.5 else False  # any threshold a user sets
     # A truncated copy: much shorter, and nearly all of it found in order in the longer text.
     truncated = (containment >= CONTAINMENT and short >= MIN_CONTAINED_WORDS
                  and short / long <= TRUNCATED_LENGTH
@@ -252,18 +255,19 @@ def _other_edition(ma: list[tuple[int, str]], mb: list[tuple[int, str]], ops: li
     return False
 
 
-def _own_editions_differ(ma: list[tuple[int, str]], mb: list[tuple[int, str]]) -> bool:
+def _own_editions_differ(ma: list[tuple[int, str]], mb: list[tuple[int, str]],
+                         sa: set[str], sb: set[str]) -> bool:
     """Whether the two texts open on different editions: the first year or ordinal each names
     in its opening words is its own ("In 2017, the task was ..." / "Every year ... In 2018, one
     of two tasks ..."), they differ, and one of them the other text never names. A later
     overview may recall the earlier edition further on ("the first one took place in 2017"),
     which hides the swap from a word-by-word alignment. Only years and ordinals count here, not
-    a task's number or a figure ("solves 28.8%")."""
+    a task's number or a figure ("solves 28.8%"). ``sa`` and ``sb``: every marker of each."""
     own_a = next((m for i, m in ma if i < OWN_EDITION_WORDS and _EDITION.match(m)), None)
     own_b = next((m for i, m in mb if i < OWN_EDITION_WORDS and _EDITION.match(m)), None)
     if own_a is None or own_b is None or own_a == own_b:
         return False
-    return own_a not in {m for _, m in mb} or own_b not in {m for _, m in ma}
+    return own_a not in sb or own_b not in sa
 
 
 def _other_subject(a: list[str], b: list[str], ops: list) -> bool:
@@ -305,12 +309,11 @@ def _other_name(a: list[str], b: list[str], ops: list) -> bool:
     return False
 
 
-def _years_differ(ma: list[tuple[int, str]], mb: list[tuple[int, str]]) -> bool:
+def _years_differ(sa: set[str], sb: set[str]) -> bool:
     """Whether each text names a year or edition the other does not (citations left out):
     "In 2017, the task ..." against "In 2018, one of two tasks ...". A revised version may add
     years ("from 1965 to 2019"), but not trade one for another."""
-    left, right = {m for _, m in ma}, {m for _, m in mb}
-    return bool(left - right) and bool(right - left)
+    return bool(sa - sb) and bool(sb - sa)
 
 
 # Words whose number names which one: SemEval's Task 1 and Task 3 are different papers.

@@ -59,7 +59,7 @@ _M2 = np.uint64(0x94D049BB133111EB)
 _HIGH = np.uint64(1 << 63)
 _EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 _VALMASK = np.uint64((1 << 57) - 1)
-_BINSHIFT = np.uint64(57)
+_HIGH_HALF = np.uint64(32)
 
 _tables: tuple[np.ndarray, np.ndarray] = (np.ones(1, dtype=np.uint64),) * 2
 _tables_lock = threading.Lock()
@@ -190,8 +190,10 @@ def signatures(normalized: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     first = first_word[owner] + offset
     last = first + np.minimum(nwords[owner], SHINGLE) - 1
     h = mix(_span_hash(pw, pref, word_start[first], word_end[last]))
-    # Every bin equally likely (the top 7 bits modulo BINS gave a third of them twice the share).
-    flat = owner * BINS + (((h >> np.uint64(32)) * np.uint64(BINS)) >> np.uint64(32)).astype(np.int64)
+    # The bin, from the hash's high half by multiply-shift: every bin equally likely (the top 7
+    # bits modulo BINS gave a third of them twice the share).
+    bins = ((h >> _HIGH_HALF) * np.uint64(BINS)) >> _HIGH_HALF
+    flat = owner * BINS + bins.astype(np.int64)
     np.minimum.at(sig.reshape(-1), flat, h & _VALMASK)
     has = nwords > 0
     whole = np.zeros(n, dtype=np.uint64)
