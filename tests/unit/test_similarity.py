@@ -180,3 +180,17 @@ def test_overviews_that_open_on_different_years_are_other_editions():
     # A revision that only adds a citation year or a range is still a version.
     revised = y2017.replace("for many languages", "for many languages (as in Nivre et al. 2016)")
     assert is_near_duplicate(verdict(y2017, revised))
+
+
+def test_a_version_that_drops_the_sentence_with_a_year_is_still_a_version():
+    """Its first year is then a later one, but the earlier went with a whole sentence: no
+    swap of one edition for another."""
+    full = ("Since 2015, treebanks for many languages have followed one annotation scheme. "
+            "We train a dependency parser on all of them at once, sharing its character model "
+            "and its word embeddings across languages, and evaluate it on the test sets of the "
+            "release of 2019, where it improves the labelled attachment score of the best "
+            "single-language parsers on most of the low-resource languages and matches them "
+            "on the others, at a fraction of their training time.")
+    dropped = full.split(". ", 1)[1]
+    v = verdict(full, dropped)
+    assert not v.other_edition and is_near_duplicate(v), v

@@ -61,6 +61,7 @@ CONTAINMENT = 0.92  # share of the shorter text found in order in the longer one
 MIN_CONTAINED_WORDS = 30  # a truncated copy must still be this long to count
 TRUNCATED_LENGTH = 0.8  # ... and at most this share of the other's length (else it is a version)
 OWN_EDITION_WORDS = 60  # a year or ordinal this early names the text's own edition
+SWAP_WORDS = 6  # ... when it was swapped for the other's in an edit this short
 
 # A year (2018), an event with its year (wmt18, wat2016, semeval2018) or an ordinal (3rd).
 _YEARLIKE = re.compile(
@@ -103,7 +104,7 @@ def compare(a: list[str], b: list[str]) -> Verdict:
         ops = Levenshtein.opcodes(a, b).as_list()
         ma, mb = _marker_positions(a), _marker_positions(b)
         sa, sb = {m for _, m in ma}, {m for _, m in mb}
-        other = (_other_edition(ma, mb, ops) or _own_editions_differ(ma, mb, sa, sb)
+        other = (_other_edition(ma, mb, ops) or _own_editions_differ(ma, mb, sa, sb, ops)
                  or _other_subject(a, b, ops)
                  or (long <= NAMED_WORDS and _other_name(a, b, ops)))
         differ = _years_differ(sa, sb) if ratio >= 0.5 else False  # any threshold a user sets
@@ -256,18 +257,29 @@ def _other_edition(ma: list[tuple[int, str]], mb: list[tuple[int, str]], ops: li
 
 
 def _own_editions_differ(ma: list[tuple[int, str]], mb: list[tuple[int, str]],
-                         sa: set[str], sb: set[str]) -> bool:
+                         sa: set[str], sb: set[str], ops: list) -> bool:
     """Whether the two texts open on different editions: the first year or ordinal each names
     in its opening words is its own ("In 2017, the task was ..." / "Every year ... In 2018, one
     of two tasks ..."), they differ, and one of them the other text never names. A later
     overview may recall the earlier edition further on ("the first one took place in 2017"),
     which hides the swap from a word-by-word alignment. Only years and ordinals count here, not
-    a task's number or a figure ("solves 28.8%"). ``sa`` and ``sb``: every marker of each."""
-    own_a = next((m for i, m in ma if i < OWN_EDITION_WORDS and _EDITION.match(m)), None)
-    own_b = next((m for i, m in mb if i < OWN_EDITION_WORDS and _EDITION.match(m)), None)
-    if own_a is None or own_b is None or own_a == own_b:
+    a task's number or a figure ("solves 28.8%"). ``sa`` and ``sb``: every marker of each.
+
+    The two must stand where the alignment puts each other, in a short edit: a version that
+    dropped the sentence naming a year ("Since 2015, ...") opens on a later year, but its year
+    went with a whole sentence, not in a swap."""
+    own_a = next(((i, m) for i, m in ma if i < OWN_EDITION_WORDS and _EDITION.match(m)), None)
+    own_b = next(((i, m) for i, m in mb if i < OWN_EDITION_WORDS and _EDITION.match(m)), None)
+    if own_a is None or own_b is None or own_a[1] == own_b[1]:
         return False
-    return own_a not in sb or own_b not in sa
+    if own_a[1] in sb and own_b[1] in sa:
+        return False
+    (ia, _), (jb, _) = own_a, own_b
+    for tag, i1, i2, j1, j2 in ops:
+        if i1 <= ia < i2:
+            return (tag != "equal" and i2 - i1 <= SWAP_WORDS and j2 - j1 <= SWAP_WORDS
+                    and j1 - SWAP_WORDS <= jb <= j2 + SWAP_WORDS)
+    return False
 
 
 def _other_subject(a: list[str], b: list[str], ops: list) -> bool:
