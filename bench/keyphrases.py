@@ -1,9 +1,11 @@
-"""The keyphrase (paper topic) benchmark: paperls beside YAKE and the TF-IDF baseline, on the
+"""The keyphrase (paper topic) benchmark: paperls beside YAKE, TextRank and TF-IDF, on the
 Inspec development set in ../shared/benchmarks/keyphrases, scored by its own ``evaluate.py``.
 
     python3 -m pip install -e '.[bench]' && python3 bench/keyphrases.py
 
-paperls is run as a user would: ``paperls topics DIR --format jsonl``. Also measures extraction
+paperls is run as a user would: ``paperls topics DIR --format jsonl``. TextRank is summa's
+(``peers/run_textrank.py``): the maintained TextRank packages, pytextrank and textacy, need a
+spaCy model, which PyPI does not ship. Also measures extraction
 time per abstract on the real corpora (the cost that matters at 100k abstracts). Prints a table
 and writes bench/results/keyphrases-<time>.json. The Inspec data stays in ../shared (research use
 only): nothing of it is written into the project.
@@ -44,8 +46,10 @@ def run_paperls(out: Path) -> float:
 
 
 def run_baseline(script: str, out: Path) -> float | None:
+    """A peer: the shared baselines by name, or a path (this project's peers)."""
     t = time.perf_counter()
-    r = subprocess.run([sys.executable, str(BENCH / "baselines" / script), str(out), str(DEV)],
+    path = Path(script) if "/" in script else BENCH / "baselines" / script
+    r = subprocess.run([sys.executable, str(path), str(out), str(DEV)],
                        capture_output=True, text=True)
     if r.returncode != 0:
         print(f"{script} did not run: {r.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
@@ -89,7 +93,9 @@ def main() -> int:
     rows, report = [], {}
     for name, runner in [("paperls", lambda p: run_paperls(p)),
                          ("YAKE", lambda p: run_baseline("run_yake.py", p)),
-                         ("TF-IDF", lambda p: run_baseline("run_tfidf.py", p))]:
+                         ("TF-IDF", lambda p: run_baseline("run_tfidf.py", p)),
+                         ("TextRank", lambda p: run_baseline(
+                             str(HERE / "peers" / "run_textrank.py"), p))]:
         pred = tmp / f"{name}.jsonl"
         seconds = runner(pred)
         if seconds is None:
@@ -109,6 +115,9 @@ def main() -> int:
           f"{sp['abstracts']:,} corpus abstracts")
     if "YAKE" in report:
         print(f"F1@10 ratio paperls/YAKE: {report['paperls']['F1@10'] / report['YAKE']['F1@10']:.2f}x")
+    if "TextRank" in report:
+        print(f"F1@10 ratio paperls/TextRank: "
+              f"{report['paperls']['F1@10'] / report['TextRank']['F1@10']:.2f}x")
     if "TF-IDF" in report:
         print(f"F1@10 ratio paperls/TF-IDF: "
               f"{report['paperls']['F1@10'] / report['TF-IDF']['F1@10']:.2f}x")

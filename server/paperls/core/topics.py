@@ -152,31 +152,73 @@ def is_name(tok: str) -> bool:
 _DIGIT = re.compile(r"\d")
 
 
+def _chunks(text: str):
+    """The text between breaks, each with whether it opens a sentence (the text's start, or
+    after ". ", "! ", "? ", ": ")."""
+    at, opens = 0, True
+    for m in _BREAK.finditer(text):
+        yield text[at:m.start()], opens
+        opens = m.group(0) in ".!?:" and text[m.end():m.end() + 1].isspace()
+        at = m.end()
+    yield text[at:], opens
+
+
 def candidates(text: str) -> list[list[str]]:
-    """Runs of content tokens (each a list of surface tokens)."""
-    runs: list[list[str]] = []
-    for chunk in _BREAK.split(text):
+    """Runs of content tokens (each a list of surface tokens) that may make a topic: no verb
+    and no adverb inside (``split_at_verbs`` of ``runs``)."""
+    return [r for run in runs(text) for r in split_at_verbs(run)]
+
+
+def runs(text: str) -> list[list[str]]:
+    """Runs of tokens between stop words, punctuation, lone digits and letters: what authors
+    write as one stretch ("fully connected network", "building contractors").
+
+    A sentence's first word loses the capital the sentence gave it ("Sparse autoencoders ..."
+    -> "sparse autoencoders"), unless it is a name (GPT-4o, HumanEval) or opens a run of
+    capitalised words ("Spectral NSR", "Graph Neural Networks"): the written form of a common
+    noun is lower case."""
+    out: list[list[str]] = []
+    for chunk, opens in _chunks(text):
         run: list[str] = []
-        after_adverb = False
-        for m in _TOKEN.finditer(chunk):
-            tok = m.group(0)
+        toks = _TOKEN.findall(chunk)
+        if opens and toks and toks[0][:1].isupper() and toks[0][1:].islower() \
+                and not (len(toks) > 1 and toks[1][:1].isupper()):  # "Graph Neural Networks"
+            toks[0] = toks[0].lower()
+        for tok in toks:
             if tok.endswith(("'s", "’s")):
                 tok = tok[:-2]
             low = tok.casefold()
-            adverb = _is_adverb(tok, low)
-            # After an adverb comes its verb ("explicitly models", "jointly ranks").
-            verb = after_adverb and tok.islower() and low.endswith(("s", "ed"))
-            after_adverb = adverb
-            if (low in STOP or low in VERBS or (tok.isdigit() and len(tok) != 4)
-                    or len(tok) == 1 or adverb or verb):
+            if low in STOP or (tok.isdigit() and len(tok) != 4) or len(tok) == 1:
                 if run:
-                    runs.append(run)
+                    out.append(run)
                 run = []
                 continue
             run.append(tok)
         if run:
-            runs.append(run)
-    return runs
+            out.append(run)
+    return out
+
+
+def split_at_verbs(run: list[str]) -> list[list[str]]:
+    """The parts of a run between its verbs and adverbs: after an adverb comes its verb
+    ("explicitly models", "jointly ranks")."""
+    out: list[list[str]] = []
+    part: list[str] = []
+    after_adverb = False
+    for tok in run:
+        low = tok.casefold()
+        adverb = _is_adverb(tok, low)
+        verb = after_adverb and tok.islower() and low.endswith(("s", "ed"))
+        after_adverb = adverb
+        if low in VERBS or adverb or verb:
+            if part:
+                out.append(part)
+            part = []
+            continue
+        part.append(tok)
+    if part:
+        out.append(part)
+    return out
 
 
 def _is_adverb(tok: str, low: str) -> bool:
@@ -206,7 +248,34 @@ def phrases_of(runs: list[list[str]]) -> Counter[tuple[str, ...]]:
     return out
 
 
-def extract(text: str, top: int = 10, distinct: bool = True) -> list[Phrase]:
+def analyse(text: str) -> list[list[str]]:
+    """The runs of one abstract (``runs``): the completion vocabulary counts them, and
+    ``extract`` ranks the topics in them. The phrases of a 10 MB line are those of its start:
+    never seconds of work for one hover."""
+    return runs(resolve_latex(text[:MAX_CHARS]))
+
+
+def written_forms(stretches: list[list[str]]) -> tuple[str, ...]:
+    """Each distinct phrase an abstract writes, once, as written: every n-gram of its runs up
+    to ``MAX_WORDS`` words, generic words included ("training method", "simulation
+    experiments" are what authors write, though no topic), none of several words ending on a
+    verb ("large language models manages") or a lower-case "-ed" word ("coefficients
+    augmented")."""
+    out: dict[str, None] = {}
+    for run in stretches:
+        n = len(run)
+        ends = [(t.casefold() in VERBS or t.endswith("ed") and t.islower()
+                 and not t.endswith("eed")) for t in run]
+        for i in range(n):
+            for j in range(i + 1, min(n, i + MAX_WORDS) + 1):
+                if j - i > 1 and ends[j - 1]:
+                    continue
+                out[" ".join(run[i:j])] = None
+    return tuple(out)
+
+
+def extract(text: str, top: int = 10, distinct: bool = True,
+            stretches: list[list[str]] | None = None) -> list[Phrase]:
     """The ``top`` key phrases of one abstract, best first.
 
     With ``distinct`` a phrase inside a better one is left out ("scaling laws" under "empirical
@@ -217,8 +286,9 @@ def extract(text: str, top: int = 10, distinct: bool = True) -> list[Phrase]:
     outranks both "sparse" and a long run of rare words used once (the SingleRank/TF-IDF family's
     way of favouring multi-word terms built on the abstract's central words).
     """
-    # The topics of a 10 MB line are those of its start: never seconds of work for one hover.
-    counts = phrases_of(candidates(resolve_latex(text[:MAX_CHARS])))
+    if stretches is None:
+        stretches = analyse(text)
+    counts = phrases_of([r for run in stretches for r in split_at_verbs(run)])
     if not counts:
         return []
     freq: dict[str, int] = {}

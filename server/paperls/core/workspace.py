@@ -16,7 +16,8 @@ from .parse import Abstract, ParsedList
 from .references import Link, References
 from .similarity import DEFAULT_THRESHOLD
 from .summary import Summary, summarize
-from .topics import Phrase, dedupe, extract, is_name, key_of
+from .topics import Phrase, analyse, dedupe, extract, is_name, key_of, written_forms
+from .vocabulary import Vocabulary
 
 TOPICS_PER_ABSTRACT = 12  # phrases per abstract in the catalogue behind completion
 
@@ -24,17 +25,23 @@ TOPICS_PER_ABSTRACT = 12  # phrases per abstract in the catalogue behind complet
 NAMES_PER_ABSTRACT = 6  # names (HumanEval, GPT-4o) kept beyond that: what users type most
 
 
-def extract_many(texts: list[str]) -> list[tuple[Phrase, ...]]:
+TextTopics = tuple[tuple[Phrase, ...], tuple[str, ...]]
+"""A text's best phrases (the catalogue's) and every phrase it writes (the vocabulary's)."""
+
+
+def extract_many(texts: list[str]) -> list[TextTopics]:
     """``extract_all`` of each text (what a worker process runs over a chunk)."""
     return [extract_all(t) for t in texts]
 
 
-def extract_all(text: str) -> tuple[Phrase, ...]:
-    """Best phrases, overlapping ones included, plus the names further down the ranking."""
-    ranked = extract(text, 200, distinct=False)
+def extract_all(text: str) -> TextTopics:
+    """Best phrases, overlapping ones included, plus the names further down the ranking; and
+    every phrase as written."""
+    stretches = analyse(text)
+    ranked = extract(text, 200, distinct=False, stretches=stretches)
     best = ranked[:TOPICS_PER_ABSTRACT]
     names = [p for p in ranked[TOPICS_PER_ABSTRACT:] if " " not in p.key and is_name(p.text)]
-    return tuple(best + names[:NAMES_PER_ABSTRACT])
+    return tuple(best + names[:NAMES_PER_ABSTRACT]), written_forms(stretches)
 
 
 class Workspace:
@@ -42,6 +49,8 @@ class Workspace:
                  namer: Callable[[str], str] | None = None) -> None:
         self.index = Index(threshold)
         self.catalog = Catalog()
+        self.vocabulary = Vocabulary()
+        """Every phrase the workspace writes, with its document frequency (completion)."""
         self.refs = References()
         """The reference files (BibTeX, RIS, CSL JSON) and which abstract is which entry."""
         self._topics: dict[int, tuple[tuple[str, str], ...]] = {}  # tid -> (key, form)
@@ -63,25 +72,38 @@ class Workspace:
 
     def set_document(self, doc: str, parsed: ParsedList) -> set[str]:
         """Index one document; returns the documents whose findings may change."""
-        return self._follow(self.index.set_document(doc, parsed))
+        before = [self.index.docs.get(doc)]
+        return self._follow(self.index.set_document(doc, parsed), before)
 
     def remove_document(self, doc: str) -> set[str]:
-        return self._follow(self.index.remove_document(doc))
+        before = [self.index.docs.get(doc)]
+        return self._follow(self.index.remove_document(doc), before)
 
     def bulk_load(self, items: Iterable[tuple[str, ParsedList]], known=None,
                   verdicts=None) -> None:
-        self._follow(self.index.bulk_load(items, known, verdicts))
+        items = list(items)
+        before = [self.index.docs.get(doc) for doc, _ in items]
+        self._follow(self.index.bulk_load(items, known, verdicts), before)
 
     def set_threshold(self, threshold: float, possible: float | None = None) -> None:
         self.index.threshold = threshold
         if possible is not None:
             self.index.possible_threshold = possible
 
-    def _follow(self, change: Change) -> set[str]:
-        """Drop what the change's dead texts had in the topic tables."""
+    def _follow(self, change: Change, before: list) -> set[str]:
+        """Drop what the change's dead texts had in the topic tables. ``before``: the changed
+        documents as they were, whose texts say what the vocabulary counted for each (phrases
+        are found again rather than kept per text: 85 strings an abstract would cost more than
+        the vocabulary)."""
         if change.died:
             self._topic_revision += 1
             self.refs.forget(change.died)
+            dead = set(change.died) & self._topics.keys()
+            for d in before:
+                for a, tid in zip(d.parsed.abstracts, d.tids, strict=True) if d else ():
+                    if tid in dead:
+                        dead.discard(tid)
+                        self.vocabulary.remove(written_forms(analyse(a.text)))
         for tid in change.died:
             for key, form in self._topics.pop(tid, ()):
                 self.catalog.remove(key, form, tid)
@@ -115,9 +137,12 @@ class Workspace:
             got = self._record(tid, extract_all(text))
         return got
 
-    def _record(self, tid: int, phrases: tuple[Phrase, ...]) -> tuple[tuple[str, str], ...]:
+    def _record(self, tid: int, found: TextTopics) -> tuple[tuple[str, str], ...]:
         """Add one text's phrases to the catalogue: each best phrase, and for a long one its
-        two-word head and tail too ("zero-shot transfer" from "zero-shot transfer setting")."""
+        two-word head and tail too ("zero-shot transfer" from "zero-shot transfer setting");
+        and all it writes to the vocabulary."""
+        phrases, written = found
+        self.vocabulary.add(written)
         entries: dict[str, str] = {}
         for p in phrases:
             entries.setdefault(p.key, p.text)
@@ -133,7 +158,11 @@ class Workspace:
         self.search[tid] = " · ".join(form for _, form in got)
         return got
 
-    def add_topics(self, tids: list[int], topics: list[tuple[Phrase, ...]]) -> None:
+    def has_topics(self, tid: int) -> bool:
+        """Whether the text's phrases are in the catalogue and vocabulary yet."""
+        return tid in self._topics
+
+    def add_topics(self, tids: list[int], topics: list[TextTopics]) -> None:
         """Record topics extracted elsewhere (a worker), keyed by text id: a text that died
         meanwhile is skipped, and since ids are never reused, phrases can never land on
         another abstract, however the lines moved."""

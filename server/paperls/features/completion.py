@@ -1,8 +1,12 @@
 """Completion of paper topics (and of the ``Abstract:`` prefix at the start of a line).
 
-The words before the cursor (up to three) are matched against the topic catalogue: phrases
-that start with them first, then fuzzy matches (rapidfuzz), each ranked by how useful it is to
-type: how many abstracts have it, and longer phrases above single words.
+The words before the cursor (up to three, the longest run that some phrase starts with first)
+are matched against what the workspace writes: the vocabulary of every phrase of every abstract
+with its document frequency, so "We use large lang" offers "large language models". Items rank
+by how often the workspace writes them (a key phrase of some abstract counts double, a longer
+phrase a little more); a phrase that is mostly the start of a longer one ("large language" of
+"large language models") gives way to it; singular and plural are two items (the user picks). Every item matches
+the typed text, and the client filters on the item itself as the user types on.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from rapidfuzz import fuzz, process
 from ..core.catalog import Topic
 from ..core.parse import PREFIX
 from ..core.summary import sentences
-from ..core.topics import MAX_CHARS, is_name
+from ..core.topics import MAX_CHARS, analyse, is_name, key_of, written_forms
 from ..core.workspace import Workspace
 
 MAX_ITEMS = 50
-FUZZY_BELOW = 10  # fuzzy matching only when prefixes find fewer offers than this
+STUB = 0.8  # a phrase whose longer form is written in this share of its abstracts is a stub
+KEY_PHRASE_WEIGHT = 2.0  # a phrase that is some abstract's key phrase, against one merely written
 _WORD_BEFORE = re.compile(r"([^\W_][\w\-'’.+]*)\s*$")
 
 
@@ -32,6 +37,22 @@ class CompletionResult:
     documentation: str
     rank: int  # 0 best: the order the user should see the items in
     kind: str  # "topic" or "prefix"
+
+
+@dataclass(slots=True)
+class _Offer:
+    key: str  # the vocabulary's key (case folded)
+    form: str  # the most written form
+    abstracts: int
+    words: int
+    typed: int  # how many typed words it continues
+    start: int
+    topic: Topic | None  # the catalogue's entry, when it is some abstract's key phrase
+
+    @property
+    def score(self) -> float:
+        weight = KEY_PHRASE_WEIGHT if self.topic is not None else 1.0
+        return self.abstracts * weight * (1.0 + 0.5 * (self.words - 1))
 
 
 def _typed_words(before: str, n: int) -> tuple[str, int] | None:
@@ -60,7 +81,9 @@ def complete(ws: Workspace, doc: str, line_text: str, line: int, col: int,
                                     0, "prefix"))
         if not before:
             return out
-    offers: dict[str, tuple[tuple, Topic, int]] = {}
+    own = _own_phrases(ws, doc, line)
+    offers: dict[str, _Offer] = {}
+    typed_at: dict[int, str] = {}
     for n in (3, 2, 1):
         typed = _typed_words(before, n)
         if typed is None:
@@ -69,23 +92,85 @@ def complete(ws: Workspace, doc: str, line_text: str, line: int, col: int,
         q = " ".join(text.casefold().split())
         if len(q) < 2:
             continue
-        here = (doc, line)
-        for topic in ws.catalog.with_prefix(q, 400):
-            _offer(offers, topic, start, 2, n, q, here)
-        if n == 1 and len(offers) < FUZZY_BELOW and len(q) >= 3:
-            for key, score, _ in process.extract(q, ws.catalog.frequent_keys(),
-                                                 scorer=fuzz.partial_ratio, limit=100,
-                                                 score_cutoff=85):
-                topic = ws.catalog.get(key)  # the list may be a little stale: check
-                if topic is not None:
-                    _offer(offers, topic, start, 1 if score >= 95 else 0, n, q, here)
-    ranked = _shorter_first(sorted(offers.values(), key=lambda r: r[0]))
-    for i, (_, topic, start) in enumerate(ranked[: max_items - len(out)]):
-        detail = f"topic · in {topic.abstracts} abstract{'s' if topic.abstracts != 1 else ''}"
-        docs = _snippet(ws, topic) if i < 20 else f"**{topic.text}**"
-        text = in_typed_case(topic.text, before[start:])
-        out.append(CompletionResult(text, text, start, detail, docs, i + 1, "topic"))
+        typed_at[start] = q
+        for key, df in ws.vocabulary.with_prefix(q):
+            df -= key in own  # the line being typed is no evidence for its own words
+            if df > 0 and key != q:
+                _offer(ws, offers, key, df, n, start)
+    if not offers:
+        _loose(ws, offers, before, {key_of(k) for k in own})
+    ranked = _shorter_first(_without_stubs(sorted(
+        offers.values(), key=lambda o: (-o.typed, -o.score, o.key))))
+    for i, o in enumerate(ranked[: max_items - len(out)]):
+        n = o.abstracts
+        what = "topic" if o.topic is not None else "phrase"
+        detail = f"{what} · in {n} abstract{'s' if n != 1 else ''}"
+        docs = _snippet(ws, o) if i < 20 else f"**{o.form}**"
+        text = in_typed_case(o.form, before[o.start:])
+        out.append(CompletionResult(text, text, o.start, detail, docs, i + 1, "topic"))
     return out
+
+
+def _own_phrases(ws: Workspace, doc: str, line: int) -> set[str]:
+    """What the abstract being typed added to the vocabulary (if its phrases are in yet)."""
+    d = ws.index.document(doc)
+    a = d.parsed.abstract_at(line) if d else None
+    tid = ws.index.text_id(doc, line)
+    if a is None or tid is None or not ws.has_topics(tid):
+        return set()
+    return {f.casefold() for f in written_forms(analyse(a.text))}
+
+
+def _offer(ws: Workspace, offers: dict[str, _Offer], key: str, df: int, typed: int,
+           start: int) -> None:
+    """One vocabulary key as an offer (singular and plural are two: the user picks)."""
+    o = offers.get(key)
+    if o is None:
+        offers[key] = _Offer(key, ws.vocabulary.form(key), df, len(key.split()), typed, start,
+                             ws.catalog.get(key_of(key)))
+    elif typed > o.typed:
+        o.typed, o.start = typed, start
+
+
+def _loose(ws: Workspace, offers: dict[str, _Offer], before: str, own: set[str]) -> None:
+    """A mistyped word ("trasnformer"): the frequent topics close to it, kept only where the
+    typed letters appear in order, as an editor's own filter would keep them."""
+    typed = _typed_words(before, 1)
+    if typed is None or len(typed[0]) < 3:
+        return
+    q = typed[0].casefold()
+    for key, _, _ in process.extract(q, ws.catalog.frequent_keys(), scorer=fuzz.partial_ratio,
+                                     limit=20, score_cutoff=85):
+        topic = ws.catalog.get(key)  # the list may be a little stale: check
+        if topic is not None and topic.abstracts - (key in own) > 0 and _in_order(q, key):
+            offers[key] = _Offer(key, topic.text, topic.abstracts, len(key.split()), 1,
+                                 typed[1], topic)  # a catalogue key: plural folded
+
+
+def _in_order(q: str, key: str) -> bool:
+    """The typed letters occur in the key in order, the first one first (VS Code's rule)."""
+    if not key.startswith(q[:1]):
+        return False
+    it = iter(key)
+    return all(ch in it for ch in q)
+
+
+def _without_stubs(ranked: list[_Offer]) -> list[_Offer]:
+    """Drop a phrase that the workspace mostly writes as the start of longer offered ones
+    ("graph neural" of "graph neural network(s)", "large language" of "large language
+    models"): where its one-word-longer offers cover ``STUB`` of its abstracts and one of them
+    is written in several. A phrase of one abstract may run on into a verb or an adverbial
+    ("SBC Communications last week", where "SBC Communications" is the topic): then both
+    are offered, the shorter first. A single word is whole ("GPT-4o")."""
+    longer: dict[str, list[int]] = {}
+    for o in ranked:
+        head, _, _ = o.key.rpartition(" ")
+        if " " in head:
+            longer.setdefault(head, []).append(o.abstracts)
+    def stub(o: _Offer) -> bool:
+        ext = longer.get(o.key)
+        return bool(ext) and max(ext) >= 2 and sum(ext) >= STUB * o.abstracts
+    return [o for o in ranked if not stub(o)]
 
 
 def in_typed_case(phrase: str, typed: str) -> str:
@@ -104,48 +189,37 @@ def in_typed_case(phrase: str, typed: str) -> str:
     return first + sep + rest
 
 
-def _shorter_first(ranked: list) -> list:
+def _shorter_first(ranked: list[_Offer]) -> list[_Offer]:
     """Put an offered phrase right before the longer offers it begins ("GPT-4o" before
     "GPT-4o System Card"), as a trie would, keeping the ranking otherwise."""
-    by_key = {r[1].key: r for r in ranked}
+    by_key = {o.key: o for o in ranked}
     out, done = [], set()
-    for r in ranked:
-        words = r[1].key.split()
+    for o in ranked:
+        words = o.key.split()
         for n in range(1, len(words)):
             head = by_key.get(" ".join(words[:n]))
-            if head is not None and head[1].key not in done:
-                done.add(head[1].key)
+            if head is not None and head.key not in done and head.typed == o.typed:
+                done.add(head.key)
                 out.append(head)
-        if r[1].key not in done:
-            done.add(r[1].key)
-            out.append(r)
+        if o.key not in done:
+            done.add(o.key)
+            out.append(o)
     return out
 
 
-def _offer(offers: dict, topic: Topic, start: int, quality: int, n: int, q: str,
-           here: tuple[str, int]) -> None:
-    if topic.abstracts <= 0 or topic.key == q:
-        return
-    if topic.abstracts == 1 and topic.example == here:
-        return  # only in the line being typed: offering the user's own words back is noise
-    words = len(topic.key.split())
-    usefulness = topic.abstracts * (1.0 + 0.5 * (words - 1))
-    rank = (-quality, -n, -usefulness, topic.key)
-    prev = offers.get(topic.key)
-    if prev is None or rank < prev[0]:
-        offers[topic.key] = (rank, topic, start)
-
-
-def _snippet(ws: Workspace, topic: Topic) -> str:
-    """Documentation: the phrase in a sentence of one abstract that has it."""
-    n = topic.abstracts
-    head = f"**{topic.text}** — topic of {n} abstract{'s' if n != 1 else ''}"
-    doc, line = topic.example
+def _snippet(ws: Workspace, o: _Offer) -> str:
+    """Documentation: the phrase in a sentence of one abstract that has it (a key phrase's
+    catalogue entry says which)."""
+    n = o.abstracts
+    head = f"**{o.form}** — in {n} abstract{'s' if n != 1 else ''}"
+    if o.topic is None:
+        return head
+    doc, line = o.topic.example
     d = ws.index.document(doc)
     a = d.parsed.abstract_at(line) if d else None
     if a is None:
         return head
-    low = topic.text.casefold()
+    low = o.form.casefold()
     for s in sentences(a.text[:MAX_CHARS]):
         if low in s.casefold():
             return f"{head}\n\n> {s}\n\n`{ws.namer(doc)}` line {line + 1}"

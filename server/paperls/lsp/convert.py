@@ -124,7 +124,6 @@ def completion_item(r, lines: Sequence[str], line: int, col: int,
                     codec: PositionCodec) -> types.CompletionItem:
     """A completion result (``features.completion.CompletionResult``) replacing the typed text
     from ``r.start`` to the cursor."""
-    text = lines[line] if line < len(lines) else ""
     return types.CompletionItem(
         label=r.label,
         kind=types.CompletionItemKind.Keyword if r.kind == "prefix"
@@ -132,6 +131,6 @@ def completion_item(r, lines: Sequence[str], line: int, col: int,
         detail=r.detail,
         documentation=types.MarkupContent(types.MarkupKind.Markdown, r.documentation),
         sort_text=sort_text(r.rank),
-        filter_text=text[r.start:col] if r.kind == "topic" else r.label,
+        filter_text=r.insert_text,  # the client filters on the item as the user types on
         text_edit=types.TextEdit(range=range_to_client(lines, line, r.start, col, codec),
                                  new_text=r.insert_text))

@@ -35,7 +35,7 @@ from .state import PaperServer
 
 log = logging.getLogger("paperls")
 
-TOPIC_CHUNK = 25  # texts per round trip to the worker: applying one blocks the loop ~2 ms
+TOPIC_CHUNK = 10  # texts per round trip to the worker: recording one blocks the loop ~5 ms
 SMALL_WORKSPACE = 2000  # abstracts whose topics are extracted before the first diagnostics
 INLINE_TOPICS = 20  # texts whose topics an edit extracts at once (typing adds one or two)
 READ_TRIES = 3  # reads off the loop before one on the loop (which cannot be stale)
