@@ -21,6 +21,7 @@ from collections import Counter
 
 from corpus import CORPORA
 from paperls.core.parse import parse
+from paperls.core.summary import _FIGURE, figures, gist, introduced_name, sentences
 from paperls.core.workspace import Workspace
 from paperls.features.papers import paper_title
 
@@ -79,6 +80,7 @@ def run(n: int = 2000, seed: int = 7) -> dict:
         df.update(set(content(text)))
     doc_n = len(pairs)
     scores = {"headline": [], "first_words": [], "tfidf": []}
+    gists = {"gist": [], "first_sentence": []}
     lengths = []
     for i, (text, title) in enumerate(pairs):
         doc = f"d{i}"
@@ -96,10 +98,44 @@ def run(n: int = 2000, seed: int = 7) -> dict:
         scores["headline"].append(recall(gold, head))
         scores["first_words"].append(recall(gold, words[:k]))
         scores["tfidf"].append(recall(gold, top))
+        sents = sentences(text)
+        gists["gist"].append(recall(gold, content(gist(text, ws_topics(text)))))
+        gists["first_sentence"].append(recall(gold, content(sents[0] if sents else "")))
     mean = {k: round(sum(v) / len(v), 4) for k, v in scores.items()}
     return {"abstracts": len(pairs), "title_word_recall": mean,
             "headline_vs_tfidf": round(mean["headline"] / mean["tfidf"], 3),
-            "headline_content_words": round(sum(lengths) / len(lengths), 2)}
+            "headline_content_words": round(sum(lengths) / len(lengths), 2),
+            "gist_title_word_recall": {k: round(sum(v) / len(v), 4) for k, v in gists.items()},
+            "key_figures": figure_report([t for t, _ in pairs])}
+
+
+def ws_topics(text: str):
+    from paperls.core.topics import extract
+    return extract(text, 8)
+
+
+_UNIT_WORDS = set("""percent percentage points pp ms milliseconds millisecond seconds second hours
+hour days day times billion million thousand trillion""".split())
+
+
+def _says_what(fig: str) -> bool:
+    """A figure names what it measures: a word beyond the number and its unit."""
+    return any(w.casefold() not in _UNIT_WORDS for w in re.findall(r"[A-Za-z][A-Za-z\-]{2,}", fig))
+
+
+def figure_report(texts: list[str]) -> dict:
+    """The hover's key figures (the first five of an abstract) against the bare matches of the
+    same figure pattern (what the hover showed before they said what they measure): how many,
+    and the share that name what they measure."""
+    ours, bare = [], []
+    for text in texts:
+        ours += figures(text, own=introduced_name(text))
+        got = [" ".join(m.group(0).split()) for m in _FIGURE.finditer(text)]
+        bare += [f for f in got if not re.fullmatch(r"\d{4}\s*s?", f)][:5]
+    return {"figures": len(ours), "says_what_it_measures": round(
+                sum(map(_says_what, ours)) / max(1, len(ours)), 4),
+            "bare_matches": len(bare), "bare_says_what_it_measures": round(
+                sum(map(_says_what, bare)) / max(1, len(bare)), 4)}
 
 
 if __name__ == "__main__":
