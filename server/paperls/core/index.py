@@ -233,7 +233,10 @@ class Index:
         if d is None:
             return []
         out = []
+        texts, pairs = self._texts, self._pairs
         for a, tid in zip(d.parsed.abstracts, d.tids, strict=True):
+            if tid not in pairs and len(texts[tid].where) == 1:  # type: ignore[union-attr]
+                continue  # most abstracts: no other copy, exact or near
             copies = self._copies_of(tid, (doc, a.line))
             if copies:
                 out.append(Finding(doc, a.line, a.start, a.end, tuple(copies)))

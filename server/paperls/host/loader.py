@@ -4,11 +4,13 @@ benchmarks, so that all three measure and run the same path."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core import topics
 from ..core.parse import ParsedList, parse
 from ..core.workspace import Workspace
 from . import references, scan
@@ -45,6 +47,9 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
     ``with_references`` is off."""
     key = key or str
     started = time.perf_counter()
+    # English word frequencies (short-text rules, headlines) load while the files are read:
+    # 0.36 s that would otherwise come after the index.
+    threading.Thread(target=topics.warm_up, name="paperls-wordfreq", daemon=True).start()
     stats = LoadStats()
     cache = IndexCache(cache_dir, roots) if cache_dir is not None else None
     cached, verdicts = cache.load() if cache else ({}, {})
