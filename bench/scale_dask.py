@@ -65,6 +65,16 @@ def build(size: int, scratch: Path) -> Path:
     files = [(f, f.read_text(encoding="utf-8").split("\n")) for f in corpus_files()]
     per_copy = sum(sum(1 for ln in lines if ln.startswith("Abstract:")) for _, lines in files)
     copies = max(1, round(size / per_copy))
+    if size < per_copy * 0.75:  # smaller than the corpora: every other list, until there are enough
+        rng_files = random.Random(size)
+        rng_files.shuffle(files)
+        kept, n = [], 0
+        for f, lines in files:
+            if n >= size:
+                break
+            kept.append((f, lines))
+            n += sum(1 for ln in lines if ln.startswith("Abstract:"))
+        files = sorted(kept, key=lambda x: x[0])
     planted: list[str] = []
     truth = []
     n = 0

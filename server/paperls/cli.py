@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -372,13 +373,21 @@ def cmd_marks(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(stream=sys.stderr, level=getattr(logging, args.log_level.upper()),
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    from .lsp.server import server
-
     if args.tcp:
+        from .lsp.server import server
+
         host, _, port = args.tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))
-    else:
-        server.start_io()
+        return 0
+    from .host.paths import default_cache_directory
+    from .lsp import prestart
+
+    # The client's initialize answered from memory while the protocol library loads.
+    stdin, stdout = prestart.start(default_cache_directory()) \
+        if os.environ.get("PAPERLS_PRESTART", "1") != "0" else (None, None)
+    from .lsp.server import server
+
+    server.start_io(stdin, stdout)
     return 0
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .core.codes import DEFAULT_SEVERITY, DUPLICATE_CODES
-from .features.papers import Paper
+
+if TYPE_CHECKING:  # the type only: importing it loads the index and NumPy (~0.3 s)
+    from .features.papers import Paper
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "csv")
 CSV_COLUMNS = ("cluster", "title", "list", "line", "kind", "similarity", "relation",

@@ -25,6 +25,7 @@ import numpy as np
 from ..core import sketch
 from ..core.index import Sketched
 from ..core.similarity import Verdict
+from .paths import default_cache_directory
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +45,7 @@ class Entry:
 
 
 def default_directory() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "paperls"
+    return default_cache_directory()
 
 
 def _signed(k: int) -> int:

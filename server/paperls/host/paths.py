@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -20,3 +21,10 @@ def display_name(path: Path, roots: list[Path]) -> str:
             except ValueError:
                 continue
     return path.name
+
+
+def default_cache_directory() -> Path:
+    """``$XDG_CACHE_HOME/paperls`` (``~/.cache/paperls``): where the index cache lives unless a
+    setting says otherwise."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "paperls"
