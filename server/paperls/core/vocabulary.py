@@ -111,14 +111,16 @@ class Vocabulary:
 
     # ----- queries -------------------------------------------------------------------------
 
-    def with_prefix(self, prefix: str, scan: int = 2000) -> list[tuple[str, int]]:
+    def with_prefix(self, prefix: str, scan: int = 2000,
+                    common: int = 2000) -> list[tuple[str, int]]:
         """(key, abstracts) of keys that start with ``prefix``: the first ``scan`` in
-        alphabetical order, and as many of the common ones (so "neu" finds "neural network")."""
+        alphabetical order, and the first ``common`` of the common ones (so that "neu" finds
+        "neural network" however many rarer keys come first)."""
         out: dict[str, int] = {}
-        for keys in (self._keys, self._common):
+        for keys, limit in ((self._keys, scan), (self._common, common)):
             taken = 0
             for key in keys.irange(minimum=prefix):
-                if not key.startswith(prefix) or taken >= scan:
+                if not key.startswith(prefix) or taken >= limit:
                     break
                 taken += 1
                 out[key] = self.df[key]
