@@ -37,7 +37,7 @@ async def test_shared_papers_are_reported_across_lists_and_nothing_else(client, 
     assert [d.message.split(":")[0] for d in da] == [
         "GPT-4o · autoregressive omni model · audio inputs",
         "Codex · GPT language model · Python code-writing capabilities",
-        "empirical scaling laws · finetune generative image models"]
+        "empirical scaling laws · multimodal image text models"]
     assert da[0].message.endswith(f"also in {TONY_B}:{GPT4O_B + 1} (exact)")
     assert "this list" not in da[0].message  # only for copies in this list
     # ... and relatedInformation links it, at the abstract's text (after `Abstract:`).

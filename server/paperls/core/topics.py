@@ -84,7 +84,7 @@ reach read receive recover reduce reflect regard rely remain remove render repla
 require reside reveal run satisfy scale see seek seem select serve set share show shrink simplify
 solve specify spend stand start stay struggle study succeed suffer suggest support surpass take
 target tend test train transfer treat try turn undergo understand unify use utilize validate vary
-verify want work yield
+verify want work yield finetune fine-tune pretrain pre-train
 """.split()
 
 
@@ -111,6 +111,7 @@ VERBS = frozenset(f for b in _VERB_BASES for f in _inflect(b)) - {
     "boost", "limit", "limits", "link", "links", "cover", "share", "lack", "tests",
     "trained", "supervised", "unsupervised", "learned", "generated", "based", "fixed",
     "pretrained", "fine-tuned", "structured", "labeled", "labelled", "distilled", "augmented",
+    "finetuned", "pre-trained", "finetuning", "fine-tuning", "pretraining", "pre-training",
 }
 
 
@@ -242,10 +243,15 @@ def phrases_of(runs: list[list[str]]) -> Counter[tuple[str, ...]]:
                 continue
             for j in range(i + 1, min(n, i + MAX_WORDS) + 1):
                 last = run[j - 1]
-                if last.casefold() in GENERIC:
-                    continue
+                if last.casefold() in GENERIC or (j - i > 1 and _participle(last)):
+                    continue  # "image distribution downsampled" is no topic
                 out[tuple(run[i:j])] += 1
     return out
+
+
+def _participle(tok: str) -> bool:
+    """A lower-case "-ed" word: it ends a clause, never a noun phrase."""
+    return tok.endswith("ed") and tok.islower() and not tok.endswith("eed")
 
 
 def analyse(text: str) -> list[list[str]]:
@@ -264,8 +270,7 @@ def written_forms(stretches: list[list[str]]) -> tuple[str, ...]:
     out: dict[str, None] = {}
     for run in stretches:
         n = len(run)
-        ends = [(t.casefold() in VERBS or t.endswith("ed") and t.islower()
-                 and not t.endswith("eed")) for t in run]
+        ends = [t.casefold() in VERBS or _participle(t) for t in run]
         for i in range(n):
             for j in range(i + 1, min(n, i + MAX_WORDS) + 1):
                 if j - i > 1 and ends[j - 1]:
