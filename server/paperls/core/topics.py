@@ -265,12 +265,13 @@ def written_forms(stretches: list[list[str]]) -> tuple[str, ...]:
     """Each distinct phrase an abstract writes, once, as written: every n-gram of its runs up
     to ``MAX_WORDS`` words, generic words included ("training method", "simulation
     experiments" are what authors write, though no topic), none of several words ending on a
-    verb ("large language models manages") or a lower-case "-ed" word ("coefficients
-    augmented")."""
+    verb ("large language models manages"), a lower-case "-ed" word ("coefficients
+    augmented") or an adverb ("autoregressive Transformers smoothly")."""
     out: dict[str, None] = {}
     for run in stretches:
         n = len(run)
-        ends = [t.casefold() in VERBS or _participle(t) for t in run]
+        ends = [t.casefold() in VERBS or _participle(t) or _is_adverb(t, t.casefold())
+                for t in run]
         for i in range(n):
             for j in range(i + 1, min(n, i + MAX_WORDS) + 1):
                 if j - i > 1 and ends[j - 1]:
