@@ -84,7 +84,9 @@ reach read receive recover reduce reflect regard rely remain remove render repla
 require reside reveal run satisfy scale see seek seem select serve set share show shrink simplify
 solve specify spend stand start stay struggle study succeed suffer suggest support surpass take
 target tend test train transfer treat try turn undergo understand unify use utilize validate vary
-verify want work yield finetune fine-tune pretrain pre-train
+verify want work yield finetune fine-tune pretrain pre-train release inherit publish highlight
+summarize summarise quantify characterize characterise curate deploy refine retrieve decode
+annotate underperform accelerate facilitate
 """.split()
 
 
@@ -112,6 +114,7 @@ VERBS = frozenset(f for b in _VERB_BASES for f in _inflect(b)) - {
     "trained", "supervised", "unsupervised", "learned", "generated", "based", "fixed",
     "pretrained", "fine-tuned", "structured", "labeled", "labelled", "distilled", "augmented",
     "finetuned", "pre-trained", "finetuning", "fine-tuning", "pretraining", "pre-training",
+    "annotated", "decoding", "refined", "curated", "published", "deployed", "retrieved",
 }
 
 
