@@ -80,6 +80,13 @@ def _pairs_from(where, norms, near):
     return pairs
 
 
+def _confirmed(hashes, query, toks) -> list[tuple[int, int]]:
+    """The LSH's candidate pairs (i < j) that paperls's confirmation rule accepts: the same
+    step for every MinHash peer."""
+    return [(i, j) for i, m in enumerate(hashes) for j in query(m)
+            if j > i and is_near_duplicate(compare(toks[i], toks[j]))]
+
+
 def run_datasketch(lists, threshold: float):
     from datasketch import MinHash, MinHashLSH
 
@@ -93,11 +100,7 @@ def run_datasketch(lists, threshold: float):
     hashes = list(MinHash.bulk(shingles, num_perm=128))
     for i, m in enumerate(hashes):
         lsh.insert(i, m)
-    near = []
-    for i, m in enumerate(hashes):
-        for j in lsh.query(m):
-            if j > i and is_near_duplicate(compare(toks[i], toks[j])):
-                near.append((i, j))
+    near = _confirmed(hashes, lsh.query, toks)
     seconds = time.perf_counter() - t
     return seconds, _pairs_from(where, norms, near)
 
@@ -119,11 +122,7 @@ def run_rensa(lists, threshold: float):
         m.update([" ".join(tk[k:k + 3]) for k in range(max(1, len(tk) - 2))])
         lsh.insert(i, m)
         hashes.append(m)
-    near = []
-    for i, m in enumerate(hashes):
-        for j in lsh.query(m):
-            if j > i and is_near_duplicate(compare(toks[i], toks[j])):
-                near.append((i, j))
+    near = _confirmed(hashes, lsh.query, toks)
     seconds = time.perf_counter() - t
     return seconds, _pairs_from(where, norms, near)
 

@@ -182,14 +182,20 @@ def plot(rows: list[dict], path: Path) -> None:
         if engine == "dask":
             ax2.plot(xs, [max(r["worker_peak_rss_bytes"] or [0]) / 1e9 for r in got], "s--",
                      label="paperls --engine dask, largest worker")
-    for ax, what in ((ax1, "wall time to all findings (s)"), (ax2, "peak memory (GB)")):
+    finish(fig, (ax1, ax2), "paperls check: one process and Dask, 98.8k corpora to 10M abstracts",
+           path)
+
+
+def finish(fig, axes, title: str, path: Path) -> None:
+    """Log-log time and memory axes, the legend and the title; written to ``path``."""
+    for ax, what in zip(axes, ("wall time to all findings (s)", "peak memory (GB)"), strict=True):
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("abstracts")
         ax.set_ylabel(what)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8)
-    fig.suptitle("paperls check: one process and Dask, 98.8k corpora to 10M abstracts")
+    fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 

@@ -87,16 +87,8 @@ def plot(rows: list[dict], path: Path) -> None:
         x0, y0 = base[0]["abstracts"], base[0]["seconds"]
         xs = [r["abstracts"] for r in base]
         ax1.plot(xs, [y0 * x / x0 for x in xs], ":", color="grey", label="linear")
-    for ax, what in ((ax1, "wall time to all findings (s)"), (ax2, "peak memory (GB)")):
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("abstracts")
-        ax.set_ylabel(what)
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=8)
-    fig.suptitle("Duplicate finding, 10k to 1M distinct abstracts (same shingles, same confirmation)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    scale_dask.finish(fig, (ax1, ax2), "Duplicate finding, 10k to 1M distinct abstracts (same "
+                      "shingles, same confirmation)", path)
 
 
 def main() -> None:
