@@ -103,3 +103,15 @@ class _Utf32:
 
     def client_num_units(self, chars: str) -> int:
         return len(chars)
+
+
+def test_one_typed_word_offers_no_stub_of_a_key_phrase_and_no_verb_led_phrase():
+    """In the two example lists every phrase is in one abstract; after "auto" the key phrase
+    "autoregressive omni model" is offered, not its stub "autoregressive omni", and after
+    "pro" no "propose using k-sparse"."""
+    ws = workspace(a=example_text(TONY_A), b=example_text(TONY_B))
+    got = offered(ws, "Abstract:the auto")
+    assert "autoregressive omni model" in got and "autoregressive omni" not in got, got
+    got = offered(ws, "Abstract:We study speech pro")
+    assert got[0] == "speech processing", got
+    assert not any(g.startswith("propose ") for g in got), got

@@ -16,7 +16,7 @@ from .parse import Abstract, ParsedList
 from .references import Link, References
 from .similarity import DEFAULT_THRESHOLD
 from .summary import Summary, summarize
-from .topics import Phrase, analyse, dedupe, extract, is_name, key_of, written_forms
+from .topics import Phrase, analyse, dedupe, extract, is_name, written_forms
 from .vocabulary import Vocabulary
 
 TOPICS_PER_ABSTRACT = 12  # phrases per abstract in the catalogue behind completion
@@ -138,18 +138,14 @@ class Workspace:
         return got
 
     def _record(self, tid: int, found: TextTopics) -> tuple[tuple[str, str], ...]:
-        """Add one text's phrases to the catalogue: each best phrase, and for a long one its
-        two-word head and tail too ("zero-shot transfer" from "zero-shot transfer setting");
-        and all it writes to the vocabulary."""
+        """Add one text's key phrases to the catalogue (only those: completion tells a key
+        phrase from a stub by it; what users type comes from the vocabulary), and all it
+        writes to the vocabulary."""
         phrases, written = found
         self.vocabulary.add(written)
         entries: dict[str, str] = {}
         for p in phrases:
             entries.setdefault(p.key, p.text)
-            words, keys = p.text.split(), p.key.split()
-            if len(words) >= 3 and len(words) == len(keys):
-                entries.setdefault(key_of(" ".join(words[:2])), " ".join(words[:2]))
-                entries.setdefault(" ".join(keys[-2:]), " ".join(words[-2:]))
         got = self._topics[tid] = tuple(entries.items())
         where = min(self.index.occurrences(tid), default=("", -1))
         for key, form in got:

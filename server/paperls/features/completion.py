@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from ..core.catalog import Topic
 from ..core.parse import PREFIX
 from ..core.summary import sentences
-from ..core.topics import MAX_CHARS, analyse, is_name, key_of, written_forms
+from ..core.topics import MAX_CHARS, VERBS, analyse, is_name, key_of, written_forms
 from ..core.workspace import Workspace
 
 MAX_ITEMS = 50
@@ -100,7 +100,7 @@ def complete(ws: Workspace, doc: str, line_text: str, line: int, col: int,
         scan, common = (2000, 2000) if n > 1 else (ONE_WORD_SCAN, ONE_WORD_COMMON)
         for key, df in ws.vocabulary.with_prefix(q, scan, common):
             df -= key in own  # the line being typed is no evidence for its own words
-            if df > 0 and key != q:
+            if df > 0 and key != q and not (n == 1 and _verb_led(key)):
                 _offer(ws, offers, key, df, n, start)
     if not offers:
         _loose(ws, offers, before, {key_of(k) for k in own})
@@ -135,6 +135,14 @@ def _offer(ws: Workspace, offers: dict[str, _Offer], key: str, df: int, typed: i
                              ws.catalog.get(key_of(key)))
     elif typed > o.typed:
         o.typed, o.start = typed, start
+
+
+def _verb_led(key: str) -> bool:
+    """A phrase of several words led by a verb that is no participle ("propose using k-sparse",
+    offered after "pro"). Not kept from the vocabulary itself: after two typed words such a
+    phrase is what was meant ("help desk", "address format")."""
+    first, sep, _ = key.partition(" ")
+    return bool(sep) and first in VERBS and not first.endswith(("ed", "ing"))
 
 
 def _loose(ws: Workspace, offers: dict[str, _Offer], before: str, own: set[str]) -> None:
@@ -172,9 +180,21 @@ def _without_stubs(ranked: list[_Offer]) -> list[_Offer]:
         head, _, _ = o.key.rpartition(" ")
         if " " in head:
             longer.setdefault(head, []).append(o.abstracts)
+    key_phrase_ext = {o.key.rpartition(" ")[0] for o in ranked
+                      if o.topic is not None and o.typed == 1}
+
     def stub(o: _Offer) -> bool:
         ext = longer.get(o.key)
-        return bool(ext) and max(ext) >= 2 and sum(ext) >= STUB * o.abstracts
+        if not ext:
+            return False
+        if max(ext) >= 2 and sum(ext) >= STUB * o.abstracts:
+            return True
+        # After one typed word, a phrase that is no key phrase and is written only inside a
+        # longer key phrase ("auto" offering "autoregressive omni" of "autoregressive omni
+        # model"). Not after two: Inspec's keyphrases are as often such heads ("enzyme fer"
+        # for "enzyme fermentation" of "enzyme fermentation process").
+        return o.typed == 1 and o.topic is None and o.key in key_phrase_ext \
+            and max(ext) >= o.abstracts
     return [o for o in ranked if not stub(o)]
 
 
