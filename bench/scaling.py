@@ -50,15 +50,13 @@ def peer_child(engine: str, root: Path, out: Path) -> None:
 
 
 def run(engine: str, root: Path) -> dict:
-    out = root / f"result-{engine}.json"
+    # paperls runs as scale_dask.py's one-process child, which names its result "single".
+    script, child = (HERE / "scale_dask.py", "single") if engine == "paperls" else \
+        (Path(__file__), engine)
+    out = root / f"result-{child}.json"
     out.unlink(missing_ok=True)
     t = time.perf_counter()
-    if engine == "paperls":
-        cmd = [sys.executable, str(HERE / "scale_dask.py"), "--child", "single", str(root)]
-        out = root / "result-single.json"
-        out.unlink(missing_ok=True)
-    else:
-        cmd = [sys.executable, __file__, "--child", engine, str(root)]
+    cmd = [sys.executable, str(script), "--child", child, str(root)]
     proc = subprocess.run(cmd, stderr=sys.stderr)
     if proc.returncode or not out.exists():
         return {"engine": engine, "failed": f"exit {proc.returncode} after "

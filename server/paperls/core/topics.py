@@ -183,43 +183,41 @@ def runs(text: str) -> list[list[str]]:
     noun is lower case."""
     out: list[list[str]] = []
     for chunk, opens in _chunks(text):
-        run: list[str] = []
         toks = _TOKEN.findall(chunk)
         if opens and toks and toks[0][:1].isupper() and toks[0][1:].islower() \
                 and not (len(toks) > 1 and toks[1][:1].isupper()):  # "Graph Neural Networks"
             toks[0] = toks[0].lower()
-        for tok in toks:
-            if tok.endswith(("'s", "’s")):
-                tok = tok[:-2]
-            low = tok.casefold()
-            if low in STOP or (tok.isdigit() and len(tok) != 4) or len(tok) == 1:
-                if run:
-                    out.append(run)
-                run = []
-                continue
-            run.append(tok)
-        if run:
-            out.append(run)
+        toks = [t[:-2] if t.endswith(("'s", "’s")) else t for t in toks]
+        out += _split(toks, [t.casefold() in STOP or (t.isdigit() and len(t) != 4) or len(t) == 1
+                             for t in toks])
     return out
 
 
 def split_at_verbs(run: list[str]) -> list[list[str]]:
     """The parts of a run between its verbs and adverbs: after an adverb comes its verb
     ("explicitly models", "jointly ranks")."""
-    out: list[list[str]] = []
-    part: list[str] = []
+    breaks = []
     after_adverb = False
     for tok in run:
         low = tok.casefold()
         adverb = _is_adverb(tok, low)
         verb = after_adverb and tok.islower() and low.endswith(("s", "ed"))
         after_adverb = adverb
-        if low in VERBS or adverb or verb:
+        breaks.append(low in VERBS or adverb or verb)
+    return _split(run, breaks)
+
+
+def _split(toks: list[str], breaks: list[bool]) -> list[list[str]]:
+    """The non-empty stretches of ``toks`` between the tokens marked as breaks."""
+    out: list[list[str]] = []
+    part: list[str] = []
+    for tok, brk in zip(toks, breaks, strict=True):
+        if brk:
             if part:
                 out.append(part)
             part = []
-            continue
-        part.append(tok)
+        else:
+            part.append(tok)
     if part:
         out.append(part)
     return out

@@ -85,7 +85,6 @@ def complete(ws: Workspace, doc: str, line_text: str, line: int, col: int,
             return out
     own = _own_phrases(ws, doc, line)
     offers: dict[str, _Offer] = {}
-    typed_at: dict[int, str] = {}
     for n in (3, 2, 1):
         typed = _typed_words(before, n)
         if typed is None:
@@ -94,7 +93,6 @@ def complete(ws: Workspace, doc: str, line_text: str, line: int, col: int,
         q = " ".join(text.casefold().split())
         if len(q) < 2:
             continue
-        typed_at[start] = q
         # One word matches thousands of keys: the common ones, and a few rare ones, are what
         # ranks first anyway (20k corpus abstracts: p99 68 -> 20 ms).
         scan, common = (2000, 2000) if n > 1 else (ONE_WORD_SCAN, ONE_WORD_COMMON)
