@@ -386,6 +386,12 @@ class Index:
         return [(a, b, v) for a, m in self._pairs.items() for b, v in m.items()
                 if a < b and is_near_duplicate(v, self.threshold)]
 
+    def possible_pairs(self) -> list[tuple[int, int, Verdict]]:
+        """Every pair of distinct texts that is probably the same paper (a < b), before the
+        per-text rules of ``copies`` (an opening of several papers links no one)."""
+        return [(a, b, v) for a, m in self._pairs.items() for b, v in m.items()
+                if a < b and self._linked(v)[1]]
+
     # ----- changes -------------------------------------------------------------------------
 
     def _change(self, affected: set[str]) -> Change:

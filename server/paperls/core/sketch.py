@@ -221,11 +221,13 @@ def signatures(normalized: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarra
             with np.errstate(over="ignore"):
                 head = _span_hash(pw, pref, word_start[fw], word_end[fw + size - 1])
                 openings[has, col] = mix(head + np.uint64(0x100 + size)) | np.uint64(1)
-    # A short text's lookup key: its longest opening key (none for long texts).
+    # A short text's lookup key: its longest opening key without its last word, which a
+    # database may have cut mid-word ("... statistical methods. Syn-"); none for long texts.
     lookup = np.zeros((n, 1), dtype=np.uint64)
     short = (nwords >= OPENINGS[0]) & (nwords < SHORT_WORDS)
     if short.any():
-        col = np.searchsorted(np.asarray(OPENINGS), nwords[short], side="right") - 1
+        col = np.maximum(np.searchsorted(np.asarray(OPENINGS), nwords[short] - 1,
+                                         side="right") - 1, 0)
         lookup[short, 0] = openings[np.flatnonzero(short), col]
     return sig, nwords, np.concatenate((edges, openings, lookup), axis=1)
 

@@ -29,10 +29,10 @@ from .paths import default_cache_directory
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 3  # 3: verdicts of the task-number and other-subject rules
+SCHEMA = 4  # 4: verdicts say whether a name was swapped (the revised-version tier)
 PARAMS = (f"schema={SCHEMA};shingle={sketch.SHINGLE};bins={sketch.BINS};rows={sketch.ROWS};"
           f"edge={sketch.EDGE_WORDS};min={sketch.MIN_WORDS};openings={sketch.OPENINGS};"
-          f"short={sketch.SHORT_WORDS};dense=2;bins=even")
+          f"short={sketch.SHORT_WORDS};dense=2;bins=even;lookup=uncut")
 _WIDTH = sketch.KEYS * 8
 
 
@@ -86,10 +86,10 @@ class IndexCache:
                         Sketched(k, bands[i * _WIDTH:(i + 1) * _WIDTH]) for i, k in enumerate(ks)])
                 verdicts = {
                     (_unsigned(a), _unsigned(b)): Verdict(sim, ratio, cont, bool(c), bool(o),
-                                                          bool(op), bits, bool(yd))
-                    for a, b, sim, ratio, cont, c, o, op, bits, yd in db.execute(
+                                                          bool(op), bits, bool(yd), bool(rn))
+                    for a, b, sim, ratio, cont, c, o, op, bits, yd, rn in db.execute(
                         "SELECT ka, kb, similarity, ratio, containment, contained, other, "
-                        "opening, bits, years_differ FROM verdicts")}
+                        "opening, bits, years_differ, renamed FROM verdicts")}
                 return entries, verdicts
         except (sqlite3.Error, ValueError, OSError) as err:
             log.warning("index cache %s not used (%s); it will be rebuilt", self.path, err)
@@ -114,17 +114,17 @@ class IndexCache:
                     " digest BLOB, keys BLOB, bands BLOB);"
                     "CREATE TABLE verdicts (ka INTEGER, kb INTEGER, similarity REAL, ratio REAL,"
                     " containment REAL, contained INTEGER, other INTEGER, opening INTEGER,"
-                    " bits REAL, years_differ INTEGER);")
+                    " bits REAL, years_differ INTEGER, renamed INTEGER);")
                 db.execute("INSERT INTO meta VALUES ('params', ?)", (PARAMS,))
                 db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", (
                     (p, e.size, e.mtime_ns, e.digest,
                      np.array([s.key for s in e.sketches], dtype="<u8").tobytes(),
                      b"".join(s.bands for s in e.sketches))
                     for p, e in entries.items()))
-                db.executemany("INSERT INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+                db.executemany("INSERT INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
                     (_signed(a), _signed(b), v.similarity, v.ratio, v.containment,
                      int(v.contained), int(v.other_edition), int(v.opening), v.bits,
-                     int(v.years_differ)) for (a, b), v in verdicts.items()))
+                     int(v.years_differ), int(v.renamed)) for (a, b), v in verdicts.items()))
             db.close()
             os.replace(tmp, self.path)  # readers see the old cache or the new one, never half
         except (sqlite3.Error, OSError) as err:

@@ -38,8 +38,8 @@ class Settings:
     """paperls.severity.nearDuplicateAcrossLists"""
     possible_threshold: float = POSSIBLE_THRESHOLD
     """paperls.possibleDuplicate.threshold: word-level similarity from which a pair below the
-    near-duplicate threshold is reported as probably the same paper, a revised version (1, the
-    default, = never; short openings are reported either way)."""
+    near-duplicate threshold is reported as probably the same paper, a revised version (default
+    0.58; 1 = never; short openings are reported either way)."""
     severity_possible_duplicate_in_list: str = DEFAULT_SEVERITY["possible-duplicate-in-list"]
     """paperls.severity.possibleDuplicateInList"""
     severity_possible_duplicate_across_lists: str = DEFAULT_SEVERITY[
