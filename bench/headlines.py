@@ -5,7 +5,10 @@ dropped) that the headline contains (title-word recall), and the headline's leng
 words; beside two baselines cut to the same number of content words: the abstract's first words,
 and its top TF-IDF words (document frequencies over the whole corpora). Prints a JSON report.
 
-    python3 bench/headlines.py [--sample 2000] [--seed 7]
+    python3 bench/headlines.py [--sample 2000] [--seed 7] [--held-out]
+
+The headline keeps words by how often such a word reaches a title (core/title_words.tsv,
+counted on one half of the corpora's papers): ``--held-out`` samples only the other half.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import sys
 from collections import Counter
 
 from corpus import CORPORA
+from paperls.core.headline_words import held_out
 from paperls.core.parse import parse
 from paperls.core.summary import _FIGURE, figures, gist, introduced_name, sentences
 from paperls.core.workspace import Workspace
@@ -54,12 +58,16 @@ def recall(title: list[str], guess: list[str]) -> float:
     return len(t & set(guess)) / len(t) if t else 0.0
 
 
-def sample(n: int, seed: int) -> list[tuple[str, str]]:
-    """(abstract text, real title) pairs from every corpus folder."""
+def sample(n: int, seed: int, held_out_only: bool = False) -> list[tuple[str, str]]:
+    """(abstract text, real title) pairs from every corpus folder; with ``held_out_only``, only
+    from the half of the papers that core/title_words.tsv was not counted on."""
     rows = []
     for tsv in sorted(CORPORA.glob("*/index.tsv")):
         with tsv.open(encoding="utf-8") as fh:
             for r in csv.DictReader(fh, delimiter="\t"):
+                pid = r.get("arxiv_id") or r.get("anthology_id") or r["title"]
+                if held_out_only and not held_out(pid):
+                    continue
                 rows.append((tsv.parent / r["file"], int(r["line"]), r["title"]))
     random.Random(seed).shuffle(rows)
     out, cache = [], {}
@@ -72,8 +80,8 @@ def sample(n: int, seed: int) -> list[tuple[str, str]]:
     return out
 
 
-def run(n: int = 2000, seed: int = 7) -> dict:
-    pairs = sample(n, seed)
+def run(n: int = 2000, seed: int = 7, held_out_only: bool = False) -> dict:
+    pairs = sample(n, seed, held_out_only)
     ws = Workspace()
     df: Counter[str] = Counter()
     for text, _ in pairs:
@@ -142,6 +150,10 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sample", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--held-out", action="store_true",
+                    help="sample only the papers core/title_words.tsv was not counted on")
     a = ap.parse_args()
-    json.dump(run(a.sample, a.seed), sys.stdout, indent=2)
+    report = run(a.sample, a.seed, a.held_out)
+    report["sample"] = "held-out half" if a.held_out else "all papers"
+    json.dump(report, sys.stdout, indent=2)
     print()

@@ -34,9 +34,9 @@ def test_diagnostic_codes_and_default_severities():
     assert (7, "duplicate-across-lists", "information") in found
     (d,) = [d for d in diagnostics.document_diagnostics(ws, "a") if d.line == 1]
     # The paper's name first; "this list" only for the copy in this list.
-    assert d.message == ("GPT-4o · autoregressive omni model · audio inputs: also at line 12 of "
+    assert d.message == ("GPT-4o · autoregressive omni model · image capabilities: also at line 12 of "
                          "this list (exact), in b:3 (exact)")
-    assert d.paper == "GPT-4o · autoregressive omni model · audio inputs"
+    assert d.paper == "GPT-4o · autoregressive omni model · image capabilities"
     assert [(r.doc, r.line) for r in d.related] == [("a", 11), ("b", 2)]
 
 
@@ -228,3 +228,25 @@ def test_completion_inserts_in_the_case_being_typed():
     assert "Sparse autoencoders" not in labels("Abstract:We train sparse auto‸")
     assert "Sparse autoencoders" in labels("Abstract:Sparse auto‸")
     assert "GPT-4o" in labels("Abstract:We extend gpt-4‸")
+
+
+def test_a_headline_keeps_the_words_titles_have():
+    """Words that titles hardly ever have (connectives, praise, verbs) do not start or end a
+    headline phrase, and a headline names what the paper is about."""
+    from paperls.core.headline_words import title_odds
+    from paperls.core.summary import _titled, title_parts
+    from paperls.core.topics import extract
+
+    assert title_odds("however") < 0.01 < 0.2 < title_odds("segmentation")
+    assert _titled("straightforward segmentation method") == "segmentation method"
+    assert _titled("KE methods excel") == "KE methods"
+    assert _titled("approach for text-to-image generation") == "text-to-image generation"
+    assert _titled("extensive experiments") == ""
+    text = ("Underwater images suffer from color casts and low contrast. We propose a "
+            "physics-guided diffusion model for underwater image enhancement that estimates "
+            "the scene's transmission map. Extensive experiments on three benchmarks show that "
+            "our approach significantly outperforms existing methods.")
+    head = " · ".join(title_parts(extract(text, 15), 3, text))
+    assert "underwater image enhancement" in head, head
+    assert not any(w in head.casefold().split() for w in ("extensive", "significantly",
+                                                             "existing", "outperforms")), head

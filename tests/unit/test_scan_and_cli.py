@@ -61,7 +61,7 @@ def test_check_concise_names_the_paper_on_each_line(workspace, capsys):
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 6
     assert out[0] == (f"{workspace / TONY_A}:2:10: information: GPT-4o · autoregressive "
-                      f"omni model · audio inputs: also in {workspace / TONY_B}:3 (exact) "
+                      f"omni model · image capabilities: also in {workspace / TONY_B}:3 (exact) "
                       "[duplicate-across-lists]")
 
 

@@ -148,7 +148,7 @@ def _join(t: list[str], other: set[str], own: set[str], other_words: list[str]) 
             both = t[i] + t[i + 1]
             if both in other and both not in own:
                 if pairs is None:
-                    pairs = set(zip(other_words, other_words[1:]))
+                    pairs = set(zip(other_words, other_words[1:], strict=False))
                 if (t[i], t[i + 1]) not in pairs:
                     out.append(both)
                     i += 2

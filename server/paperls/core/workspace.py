@@ -15,8 +15,8 @@ from .index import Change, Index
 from .parse import Abstract, ParsedList
 from .references import Link, References
 from .similarity import DEFAULT_THRESHOLD
-from .summary import Summary, summarize
-from .topics import Phrase, analyse, dedupe, extract, is_name, written_forms
+from .summary import HEADLINE_TOPICS, Summary, summarize, title_parts
+from .topics import MAX_CHARS, Phrase, analyse, dedupe, extract, is_name, written_forms
 from .vocabulary import Vocabulary
 
 TOPICS_PER_ABSTRACT = 12  # phrases per abstract in the catalogue behind completion
@@ -58,6 +58,7 @@ class Workspace:
         self.search: dict[int, str] = {}  # tid -> all its catalogue phrases (what a query meets)
         self.namer: Callable[[str], str] = namer or (lambda d: d)
         self._top: dict[int, dict[int, list[Phrase]]] = {}  # tid -> {top: phrases} (hover...)
+        self._heads: dict[int, dict[int, str]] = {}  # tid -> {parts: headline}
         self._topic_revision = 0
         self.ready = True
         """False while this model stands in for a workspace whose first scan has not landed:
@@ -110,6 +111,7 @@ class Workspace:
             self.labels.pop(tid, None)
             self.search.pop(tid, None)
             self._top.pop(tid, None)
+            self._heads.pop(tid, None)
         return set(change.affected)
 
     def references_of(self, doc: str, line: int) -> tuple[Link, ...]:
@@ -128,7 +130,28 @@ class Workspace:
         mine = self._top.setdefault(tid, {})
         got = mine.get(top)
         if got is None:
-            got = mine[top] = extract(abstract.text, top)
+            # The best ``top`` of a longer list are the same phrases: extract once, for the
+            # headline's longer list too, and cut.
+            wider = next((v for k, v in sorted(mine.items()) if k >= top), None)
+            if wider is None:
+                wider = mine[max(top, HEADLINE_TOPICS)] = extract(abstract.text, max(top, HEADLINE_TOPICS))
+            got = mine[top] = wider[:top]
+        return got
+
+    def headline(self, doc: str, abstract: Abstract, parts: int = 3) -> str:
+        """The abstract's own headline (``summary.title_parts`` joined), "" when it has no
+        topics: made once per text and ``parts``, kept while the text lives (the outline of a
+        long list asks for every one)."""
+        tid = self.index.text_id(doc, abstract.line)
+        mine = self._heads.setdefault(tid, {}) if tid is not None else {}
+        got = mine.get(parts)
+        if got is None:
+            text = abstract.text
+            if len(text) > MAX_CHARS:
+                text = text[:MAX_CHARS].rsplit(" ", 1)[0]  # whole words
+            got = " · ".join(title_parts(self.topics(doc, abstract, HEADLINE_TOPICS), parts, text))
+            if tid is not None:
+                mine[parts] = got
         return got
 
     def _topics_of(self, tid: int, text: str) -> tuple[tuple[str, str], ...]:

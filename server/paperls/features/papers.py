@@ -16,7 +16,6 @@ from ..core.index import Copy
 from ..core.normalize import normalize, tokens
 from ..core.parse import Abstract
 from ..core.references import Link
-from ..core.summary import title_parts
 from ..core.workspace import Workspace
 
 FIRST_WORDS = 12
@@ -34,9 +33,7 @@ def paper_title(ws: Workspace, doc: str, a: Abstract, parts: int = 3) -> str:
     real = real_title(ws, doc, a.line)
     if real:
         return real
-    head = a.text if len(a.text) <= 600 else a.text[:600].rsplit(" ", 1)[0]  # whole words
-    name = " · ".join(title_parts(ws.topics(doc, a, 8), parts, head))
-    return name or first_words(a.text, 8) or "(empty abstract)"
+    return ws.headline(doc, a, parts) or first_words(a.text, 8) or "(empty abstract)"
 
 
 def real_title(ws: Workspace, doc: str, line: int) -> str:

@@ -1,0 +1,114 @@
+"""How likely a word of an abstract is to be in the paper's title: what a headline keeps.
+
+``title_words.tsv`` (scripts/title_lexicon.py) counts, for each word common in the corpora's
+abstracts, in how many abstracts it occurs and in how many of those the real title has it.
+Connectives, adverbs, verbs and praise ("however", "significantly", "demonstrate",
+"straightforward", "comprehensive") almost never reach a title; the subject's words
+("underwater", "segmentation", "parsing") often do. A word the table lacks is rare in abstracts
+(a name, a technical term) and gets the benefit of the doubt.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import math
+import re
+from pathlib import Path
+
+OUT = Path(__file__).with_name("title_words.tsv")
+UNKNOWN = 0.3  # a word too rare to be counted: most often a name or a term of the field
+_WORD = re.compile(r"[^\W_]+")
+
+
+def key(word: str) -> str:
+    """One form of a word for both sides: casefolded, a plural "s" dropped."""
+    w = word.casefold()
+    return w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
+
+
+def word_keys(text: str) -> set[str]:
+    return {key(w) for w in _WORD.findall(text) if not w.isdigit()}
+
+
+def held_out(paper_id: str) -> bool:
+    """The half of the corpora's papers the table is not built from (bench/headlines.py
+    measures on it)."""
+    return hashlib.blake2b(paper_id.encode(), digest_size=1).digest()[0] & 1 == 1
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> dict[str, float]:
+    out: dict[str, float] = {}
+    try:
+        lines = OUT.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        if line.startswith("#"):
+            continue
+        w, n, t = line.split("\t")
+        out[w] = (int(t) + 0.5) / (int(n) + 5)
+    return out
+
+
+def title_odds(word: str) -> float:
+    """The share of abstracts with ``word`` whose title has it too (0 to 1); a word of several
+    parts ("high-fidelity", "text-to-image") counts by its most title-like part."""
+    parts = [key(p) for p in _WORD.findall(word) if not p.isdigit()]
+    if not parts:
+        return 0.0
+    table = _table()
+    return max(table.get(p, UNKNOWN) for p in parts)
+
+
+# A logistic model of "the title has this word of the abstract", fitted by
+# scripts/title_lexicon.py --fit on 10,000 abstracts of the counted half: intercept, then the
+# weights of log title odds, log count in the abstract, in the first sentence, in the
+# contribution sentence, written as a name, relative position of its first use, in the
+# contribution's object, in the paper's own name, 1/(1 + rank of the first topic with it), in
+# a topic at all.
+COEFFICIENTS = (-1.25, 0.873, 0.701, 0.217, 0.746, -0.581, -1.207, 0.925, 2.064, 1.02, 0.547)
+
+
+def word_odds(text: str, sents: list[str], claim: str, name: str | None, obj: str,
+              topics) -> dict[str, float]:
+    """How likely the paper's title is to have each word of ``text`` (by ``key``), from where
+    and how often the abstract uses it, how often titles have it (``title_odds``), and whether
+    the abstract's name, contribution or topics hold it. ``sents``: the text's sentences;
+    ``claim``: its contribution sentence ("We propose ..."); ``topics``: its key phrases, best
+    first."""
+    c = COEFFICIENTS
+    return {k: 1.0 / (1.0 + math.exp(-(c[0] + sum(w * x for w, x in zip(c[1:], f, strict=True)))))
+            for k, f in features(text, sents, claim, name, obj, topics).items()}
+
+
+def features(text: str, sents: list[str], claim: str, name: str | None, obj: str,
+             topics) -> dict[str, tuple[float, ...]]:
+    """Each word's features for ``word_odds``, in ``COEFFICIENTS`` order."""
+    from .topics import is_name  # topics imports nothing of this module; kept off start-up
+
+    first = word_keys(sents[0]) if sents else set()
+    in_claim, in_obj, in_name = word_keys(claim), word_keys(obj), word_keys(name or "")
+    rank: dict[str, int] = {}
+    for i, p in enumerate(topics):
+        for k in word_keys(p.text):
+            rank.setdefault(k, i)
+    toks = _WORD.findall(text)
+    n = max(1, len(toks))
+    count: dict[str, int] = {}
+    at: dict[str, float] = {}
+    named: set[str] = set()
+    for i, t in enumerate(toks):
+        if t.isdigit():
+            continue
+        k = key(t)
+        count[k] = count.get(k, 0) + 1
+        at.setdefault(k, i / n)
+        if is_name(t):
+            named.add(k)
+    return {k: (math.log(max(1e-3, title_odds(k))), math.log1p(f), float(k in first),
+                float(k in in_claim), float(k in named), at[k], float(k in in_obj),
+                float(k in in_name), 1.0 / (1 + rank[k]) if k in rank else 0.0,
+                float(k in rank))
+            for k, f in count.items()}
