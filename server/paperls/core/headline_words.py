@@ -52,6 +52,7 @@ def _table() -> dict[str, float]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def title_odds(word: str) -> float:
     """The share of abstracts with ``word`` whose title has it too (0 to 1); a word of several
     parts ("high-fidelity", "text-to-image") counts by its most title-like part."""
@@ -96,15 +97,21 @@ def features(text: str, sents: list[str], claim: str, name: str | None, obj: str
             rank.setdefault(k, i)
     toks = _WORD.findall(text)
     n = max(1, len(toks))
+    raw: dict[str, int] = {}  # each written form once: how often, and where first
+    first_at: dict[str, int] = {}
+    for i, t in enumerate(toks):
+        if t in raw:
+            raw[t] += 1
+        elif not t.isdigit():
+            raw[t] = 1
+            first_at[t] = i
     count: dict[str, int] = {}
     at: dict[str, float] = {}
     named: set[str] = set()
-    for i, t in enumerate(toks):
-        if t.isdigit():
-            continue
+    for t, f in raw.items():
         k = key(t)
-        count[k] = count.get(k, 0) + 1
-        at.setdefault(k, i / n)
+        count[k] = count.get(k, 0) + f
+        at[k] = min(at.get(k, 1.0), first_at[t] / n)
         if is_name(t):
             named.add(k)
     return {k: (math.log(max(1e-3, title_odds(k))), math.log1p(f), float(k in first),

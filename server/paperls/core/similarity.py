@@ -98,9 +98,14 @@ def compare(a: list[str], b: list[str]) -> Verdict:
     """Score two token lists (``normalize.tokens`` output)."""
     if not a or not b:
         return Verdict(0.0, 0.0, 0.0, False, False)
-    a, b = _rejoined(a, b)
     dist = Indel.distance(a, b)
     total = len(a) + len(b)
+    if 2 * dist < total or (total - dist) / 2 >= 0.8 * min(len(a), len(b)):  # alike enough to matter
+        ra, rb = _rejoined(a, b)
+        if ra is not a or rb is not b:
+            a, b = ra, rb
+            dist = Indel.distance(a, b)
+            total = len(a) + len(b)
     lcs = (total - dist) / 2
     ratio = 1.0 - dist / total
     containment = lcs / min(len(a), len(b))
@@ -140,19 +145,20 @@ def _rejoined(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _join(t: list[str], other: set[str], own: set[str], other_words: list[str]) -> list[str]:
-    pairs: set[tuple[str, str]] | None = None
+    # Only a word the other text has and this one lacks can be two of this one's words joined:
+    # split those first (a few words), and walk the text only if a split is two of its words.
+    splits = {(w[:k], w[k:]) for w in other - own if len(w) > 3 for k in range(1, len(w))
+              if w[:k] in own and w[k:] in own}
+    if not splits:
+        return t
+    splits -= set(zip(other_words, other_words[1:], strict=False))  # the other has them apart
     out: list[str] = []
     i = 0
     while i < len(t):
-        if i + 1 < len(t):
-            both = t[i] + t[i + 1]
-            if both in other and both not in own:
-                if pairs is None:
-                    pairs = set(zip(other_words, other_words[1:], strict=False))
-                if (t[i], t[i + 1]) not in pairs:
-                    out.append(both)
-                    i += 2
-                    continue
+        if i + 1 < len(t) and (t[i], t[i + 1]) in splits:
+            out.append(t[i] + t[i + 1])
+            i += 2
+            continue
         out.append(t[i])
         i += 1
     return out if len(out) < len(t) else t
