@@ -47,3 +47,21 @@ def test_a_corrupt_cache_is_rebuilt(workspace, tmp_path):
     assert stats.cached_files == 0 and findings(ws) == findings(cold)
     ws, stats = load(workspace, tmp_path / "cache")
     assert stats.cached_files == 2
+
+
+def test_a_cache_from_another_version_is_rebuilt_without_a_warning(workspace, tmp_path, caplog):
+    import logging
+    import sqlite3
+
+    cold, _ = load(workspace, tmp_path / "cache")
+    (db,) = (tmp_path / "cache").glob("*.sqlite")
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE meta SET value = 'schema=3' WHERE key = 'params'")
+    con.close()
+    with caplog.at_level(logging.INFO, logger="paperls"):
+        ws, stats = load(workspace, tmp_path / "cache")
+    assert stats.cached_files == 0 and findings(ws) == findings(cold)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+    assert "another version of paperls" in caplog.text
+    ws, stats = load(workspace, tmp_path / "cache")
+    assert stats.cached_files == 2

@@ -75,7 +75,11 @@ class IndexCache:
             with self._connect() as db:
                 row = db.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
                 if row is None or row[0] != PARAMS:
-                    raise ValueError(f"cache made with other parameters: {row}")
+                    # Another version of paperls wrote it: expected after an upgrade, no fault.
+                    log.info("index cache %s is from another version of paperls; rebuilding it",
+                             self.path)
+                    self.clear()
+                    return {}, {}
                 entries: dict[str, Entry] = {}
                 for path, size, mtime, digest, keys, bands in db.execute(
                         "SELECT path, size, mtime_ns, digest, keys, bands FROM files"):
