@@ -65,8 +65,7 @@ def sample(n: int, seed: int, held_out_only: bool = False) -> list[tuple[str, st
     for tsv in sorted(CORPORA.glob("*/index.tsv")):
         with tsv.open(encoding="utf-8") as fh:
             for r in csv.DictReader(fh, delimiter="\t"):
-                pid = r.get("arxiv_id") or r.get("anthology_id") or r["title"]
-                if held_out_only and not held_out(pid):
+                if held_out_only and not held_out(r):
                     continue
                 rows.append((tsv.parent / r["file"], int(r["line"]), r["title"]))
     random.Random(seed).shuffle(rows)

@@ -39,8 +39,7 @@ def counted_half() -> list[tuple[str, str]]:
         lines: dict[Path, list[str]] = {}
         with tsv.open(encoding="utf-8") as fh:
             for r in csv.DictReader(fh, delimiter="\t"):
-                pid = r.get("arxiv_id") or r.get("anthology_id") or r["title"]
-                if held_out(pid) or not r["title"].strip():
+                if held_out(r) or not r["title"].strip():
                     continue
                 path = tsv.parent / r["file"]
                 if path not in lines:

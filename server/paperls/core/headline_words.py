@@ -16,6 +16,8 @@ import math
 import re
 from pathlib import Path
 
+from .topics import is_name
+
 OUT = Path(__file__).with_name("title_words.tsv")
 UNKNOWN = 0.3  # a word too rare to be counted: most often a name or a term of the field
 _WORD = re.compile(r"[^\W_]+")
@@ -31,10 +33,11 @@ def word_keys(text: str) -> set[str]:
     return {key(w) for w in _WORD.findall(text) if not w.isdigit()}
 
 
-def held_out(paper_id: str) -> bool:
-    """The half of the corpora's papers the table is not built from (bench/headlines.py
-    measures on it)."""
-    return hashlib.blake2b(paper_id.encode(), digest_size=1).digest()[0] & 1 == 1
+def held_out(row: dict[str, str]) -> bool:
+    """Whether a paper (a row of a corpus's ``index.tsv``) is in the half the table is not
+    built from (bench/headlines.py --held-out measures on it); by its arXiv or Anthology id."""
+    paper = row.get("arxiv_id") or row.get("anthology_id") or row["title"]
+    return hashlib.blake2b(paper.encode(), digest_size=1).digest()[0] & 1 == 1
 
 
 @functools.lru_cache(maxsize=1)
@@ -87,8 +90,6 @@ def word_odds(text: str, sents: list[str], claim: str, name: str | None, obj: st
 def features(text: str, sents: list[str], claim: str, name: str | None, obj: str,
              topics) -> dict[str, tuple[float, ...]]:
     """Each word's features for ``word_odds``, in ``COEFFICIENTS`` order."""
-    from .topics import is_name  # topics imports nothing of this module; kept off start-up
-
     first = word_keys(sents[0]) if sents else set()
     in_claim, in_obj, in_name = word_keys(claim), word_keys(obj), word_keys(name or "")
     rank: dict[str, int] = {}

@@ -341,8 +341,9 @@ def contribution_object(text: str, name: str | None = None,
 def title_parts(topics: list[Phrase], limit: int = 4, text: str = "") -> list[str]:
     """A headline that reads like the paper's title: its own name if it gives one, then, of
     the object of its contribution ("We introduce ...") and its key phrases, those whose words
-    titles most often have, none repeating a word already shown ("GPT-4o · autoregressive omni model", not
-    "GPT-4o · GPT-4o capabilities"), at most about ``HEADLINE_WORDS`` content words.
+    titles most often have, none repeating a word already shown ("GPT-4o · autoregressive omni
+    model", not "GPT-4o · GPT-4o capabilities"), at most about ``HEADLINE_WORDS`` content
+    words.
 
     A phrase's worth is the sum, over its words, of how likely a title is to have the word
     (``headline_words.word_odds``) less ``HEADLINE_ODDS``: a phrase is shown when its words are
@@ -360,11 +361,10 @@ def title_parts(topics: list[Phrase], limit: int = 4, text: str = "") -> list[st
     budget = HEADLINE_WORDS - len(seen)
     obj = _titled(contribution_object(text, own, sents)) if text else ""
     odds = word_odds(text, sents, claim, own, obj, topics) if text else {}
-    options = ([obj] if obj else []) + _options(topics)
+    options = {c: word_keys(c) - _LINKS for c in ([obj] if obj else []) + _options(topics)}
     while options and budget > 0 and len(parts) < limit:
         best, value = "", 0.0
-        for c in options:
-            keys = word_keys(c) - _LINKS
+        for c, keys in options.items():
             n = len(keys)
             if not keys or keys & seen or n > budget + 1 or (n == 1 and not is_name(c)):
                 continue
@@ -374,9 +374,9 @@ def title_parts(topics: list[Phrase], limit: int = 4, text: str = "") -> list[st
         if not best:
             break
         parts.append(best)
-        seen |= word_keys(best)
-        budget -= len(word_keys(best) - _LINKS)
-        options.remove(best)
+        keys = options.pop(best)
+        seen |= keys
+        budget -= len(keys)
     return parts
 
 
@@ -400,8 +400,8 @@ def _options(topics: list[Phrase]) -> list[str]:
 def _titled(phrase: str) -> str:
     """``phrase`` without the words at its ends that titles hardly ever have: a leading
     modifier ("straightforward method" -> "method", "extensive experiments") or a trailing verb
-    ("KE methods excel" -> "KE methods"); "" when no word of it is
-    title-like. Names stay whole."""
+    ("KE methods excel" -> "KE methods"); "" when no word of it is title-like. Names stay
+    whole."""
     words = phrase.split()
     lead = [is_name(w) or title_odds(w) >= LEAD_ODDS for w in words]
     if not any(lead):

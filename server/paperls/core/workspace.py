@@ -134,7 +134,8 @@ class Workspace:
             # headline's longer list too, and cut.
             wider = next((v for k, v in sorted(mine.items()) if k >= top), None)
             if wider is None:
-                wider = mine[max(top, HEADLINE_TOPICS)] = extract(abstract.text, max(top, HEADLINE_TOPICS))
+                size = max(top, HEADLINE_TOPICS)
+                wider = mine[size] = extract(abstract.text, size)
             got = mine[top] = wider[:top]
         return got
 
