@@ -93,3 +93,15 @@ def test_a_phrase_never_runs_through_an_adverb_or_its_verb():
                                                           "ranks")), got
     assert "AdaPCR" in got and "Adaptive Passage Combination Retrieval" in got
     assert any("family assembly" in p for p in got), got  # nouns in -ly stay
+
+
+def test_word_rarity_reads_wordfreq_table_as_wordfreq_does():
+    """The fast lookup of a plain word gives wordfreq's own Zipf value (common, rare, unknown
+    and inflected words), so topics rank as they did through wordfreq's tokenizer."""
+    from wordfreq import zipf_frequency
+
+    from paperls.core.topics import _zipf
+
+    for word in ("the", "of", "autoencoders", "transformer", "segmentation", "zzqxv",
+                 "a", "parsing", "underwater"):
+        assert _zipf(word) == zipf_frequency(word, "en"), word

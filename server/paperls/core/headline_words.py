@@ -76,20 +76,26 @@ COEFFICIENTS = (-1.25, 0.873, 0.701, 0.217, 0.746, -0.581, -1.207, 0.925, 2.064,
 
 
 def word_odds(text: str, sents: list[str], claim: str, name: str | None, obj: str,
-              topics) -> dict[str, float]:
+              topics, only: set[str] | None = None) -> dict[str, float]:
     """How likely the paper's title is to have each word of ``text`` (by ``key``), from where
     and how often the abstract uses it, how often titles have it (``title_odds``), and whether
     the abstract's name, contribution or topics hold it. ``sents``: the text's sentences;
     ``claim``: its contribution sentence ("We propose ..."); ``topics``: its key phrases, best
-    first."""
-    c = COEFFICIENTS
-    return {k: 1.0 / (1.0 + math.exp(-(c[0] + sum(w * x for w, x in zip(c[1:], f, strict=True)))))
-            for k, f in features(text, sents, claim, name, obj, topics).items()}
+    first; ``only``: the words wanted (all when None)."""
+    c0, *c = COEFFICIENTS
+    out = {}
+    for k, f in features(text, sents, claim, name, obj, topics, only).items():
+        z = c0
+        for w, x in zip(c, f, strict=True):
+            z += w * x
+        out[k] = 1.0 / (1.0 + math.exp(-z))
+    return out
 
 
 def features(text: str, sents: list[str], claim: str, name: str | None, obj: str,
-             topics) -> dict[str, tuple[float, ...]]:
-    """Each word's features for ``word_odds``, in ``COEFFICIENTS`` order."""
+             topics, only: set[str] | None = None) -> dict[str, tuple[float, ...]]:
+    """Each word's features for ``word_odds``, in ``COEFFICIENTS`` order (of the words in
+    ``only``, when given: a headline weighs a few dozen of an abstract's words)."""
     first = word_keys(sents[0]) if sents else set()
     in_claim, in_obj, in_name = word_keys(claim), word_keys(obj), word_keys(name or "")
     rank: dict[str, int] = {}
@@ -111,6 +117,8 @@ def features(text: str, sents: list[str], claim: str, name: str | None, obj: str
     named: set[str] = set()
     for t, f in raw.items():
         k = key(t)
+        if only is not None and k not in only:
+            continue
         count[k] = count.get(k, 0) + f
         at[k] = min(at.get(k, 1.0), first_at[t] / n)
         if is_name(t):

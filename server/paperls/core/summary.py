@@ -52,7 +52,6 @@ _FIGURE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    title: str
     topics: tuple[Phrase, ...]
     gist: str
     figures: tuple[str, ...]
@@ -215,8 +214,8 @@ def _label(fig: str, sent: str, m: re.Match, clause: str) -> tuple[str, str] | N
 def summarize(text: str, topics: list[Phrase] | tuple[Phrase, ...] | None = None) -> Summary:
     plain = resolve_latex(text[:MAX_CHARS])
     topics = list(topics) if topics is not None else extract(plain, top=8)
+    # No headline here: the hover shows the workspace's (``Workspace.headline``, cached).
     return Summary(
-        title=" · ".join(title_parts(topics, 4, plain)),
         topics=tuple(topics),
         gist=gist(plain, topics),
         figures=tuple(figures(plain, own=introduced_name(plain))),
@@ -360,8 +359,9 @@ def title_parts(topics: list[Phrase], limit: int = 4, text: str = "") -> list[st
     seen = word_keys(own) if own else set()
     budget = HEADLINE_WORDS - len(seen)
     obj = _titled(contribution_object(text, own, sents)) if text else ""
-    odds = word_odds(text, sents, claim, own, obj, topics) if text else {}
     options = {c: word_keys(c) - _LINKS for c in ([obj] if obj else []) + _options(topics)}
+    wanted = set().union(*options.values())
+    odds = word_odds(text, sents, claim, own, obj, topics, wanted) if text else {}
     while options and budget > 0 and len(parts) < limit:
         best, value = "", 0.0
         for c, keys in options.items():

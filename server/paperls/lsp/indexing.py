@@ -35,7 +35,9 @@ from .state import PaperServer
 
 log = logging.getLogger("paperls")
 
-TOPIC_CHUNK = 10  # texts per round trip to the worker: recording one blocks the loop ~5 ms
+TOPIC_CHUNK = 10  # texts per round trip to the worker
+ACTIVE_S = 0.5  # the client sent something this recently: background recording slows down
+YIELD_S = 0.01  # pause after each text recorded while the client is active
 SMALL_WORKSPACE = 2000  # abstracts whose topics are extracted before the first diagnostics
 INLINE_TOPICS = 20  # texts whose topics an edit extracts at once (typing adds one or two)
 READ_TRIES = 3  # reads off the loop before one on the loop (which cannot be stale)
@@ -77,16 +79,34 @@ def stop_topic_worker(ls: PaperServer) -> None:
 
 
 async def extract_topics(ls: PaperServer, items: list[tuple[int, str]]) -> None:
-    """Topics of (text id, text) pairs in the worker, recorded by text id as they come back."""
+    """Topics of (text id, text) pairs in the worker, recorded by text id as they come back.
+
+    Recording runs on the event loop (~0.6 ms a text), so it gives way to the user: one text
+    at a time, and while the client is busy (a message in the last ``ACTIVE_S``) a pause after
+    each. Recorded back to back, the 98.8k corpora kept the loop and the interpreter lock busy
+    for three minutes after a scan: stdio hover p99 25 ms, completion p99 29 ms, against 7.6
+    and 10 ms without it. The worker meanwhile extracts the next chunk."""
     model = ls.model
     loop = asyncio.get_running_loop()
     pool = await topic_worker(ls)
+
+    def submit(i: int) -> asyncio.Future | None:
+        chunk = [t for _, t in items[i:i + TOPIC_CHUNK]]
+        return loop.run_in_executor(pool, extract_many, chunk) if chunk else None
+
+    ahead = submit(0)
     for i in range(0, len(items), TOPIC_CHUNK):
-        chunk = items[i:i + TOPIC_CHUNK]
-        found = await loop.run_in_executor(pool, extract_many, [t for _, t in chunk])
-        if model is not ls.model:
-            return  # a scan replaced the model
-        model.add_topics([tid for tid, _ in chunk], found)
+        assert ahead is not None
+        found = await ahead
+        ahead = submit(i + TOPIC_CHUNK)
+        for (tid, _), got in zip(items[i:i + TOPIC_CHUNK], found, strict=True):
+            if model is not ls.model:
+                if ahead is not None:
+                    ahead.cancel()
+                return  # a scan replaced the model
+            model.add_topics([tid], [got])
+            busy = time.monotonic() - ls.last_message < ACTIVE_S
+            await asyncio.sleep(YIELD_S if busy else 0)
 
 
 def fill_topics_for(ls: PaperServer, uri: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from typing import Any
 
 from lsprotocol import types
@@ -30,6 +31,8 @@ class PaperProtocol(LanguageServerProtocol):
             return _Dropped()
 
     def handle_message(self, message):
+        # When the user last did something: background work gives way (``indexing``).
+        self._server.last_message = time.monotonic()  # type: ignore[attr-defined]
         if self._shutdown and getattr(message, "method", "exit") != "exit" \
                 and getattr(message, "id", None) is not None:
             self._send_response(message.id, error=types.ResponseError(

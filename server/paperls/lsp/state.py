@@ -96,6 +96,8 @@ class PaperServer(LanguageServer):
         self.during_scan: set[str] = set()
         """Documents changed on disk, deleted or closed while a scan ran: replayed onto its
         model when it lands (it read the disk before they changed)."""
+        self.last_message = 0.0
+        """``time.monotonic()`` when the client last sent something (background work yields)."""
         self.debounce: dict[str, asyncio.Task] = {}
         """Pending re-index of an edited document, by canonical URI."""
         self.topic_pool: asyncio.Future[concurrent.futures.Executor] | None = None
