@@ -19,6 +19,7 @@ Invariants:
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -42,7 +43,8 @@ BUCKET_CAP = 400  # a band bucket with more distinct texts than this is boilerpl
 _NONE = Verdict(0.0, 0.0, 0.0, False, False)
 _LSH = sketch.BANDS + 2  # key columns paired with each other: bands and edges
 _OPEN = slice(_LSH, sketch.KEYS - 1)  # opening keys, looked up by short texts only
-_BATCH = 2000  # texts sketched at once: ~2.7 MB of text, ~100 MB of NumPy temporaries
+_BATCH = 1000  # texts sketched at once: ~1.4 MB of text, ~50 MB of NumPy temporaries (2000: +105 MB at the corpora's peak, no faster)
+_AHEAD = 4  # batches sketching or waiting at most: the reader waits rather than pile up texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +135,12 @@ class Index:
         self._pairs: dict[int, dict[int, Verdict]] = {}
         # LSH: a sorted static table from the last bulk load, and a dict for later additions.
         self._static_keys = np.zeros(0, dtype=np.uint64)
-        self._static_tids = np.zeros(0, dtype=np.int64)
+        self._static_tids = np.zeros(0, dtype=np.int32)
         self._overlay: dict[int, list[int]] = {}
         # Openings: a sorted static table and an overlay, looked up by short texts; and the
         # short texts by their lookup key, which a new long text looks up.
         self._open_keys = np.zeros(0, dtype=np.uint64)
-        self._open_tids = np.zeros(0, dtype=np.int64)
+        self._open_tids = np.zeros(0, dtype=np.int32)
         self._open_overlay: dict[int, list[int]] = {}
         self._short: dict[int, list[int]] = {}
         # Scratch of one change: texts born (with their normalised form) and died in it.
@@ -459,26 +461,38 @@ class Index:
         self.revision += 1
         known = known or {}
         start = len(self._born)
-        jobs = []
+        born: list[int] = []  # every text this load adds
+        batch: list[tuple[int, str]] = []  # texts to sketch next, with their normalised form
+        jobs: deque = deque()  # (tids, future), oldest first
+
+        def harvest(block: bool) -> None:
+            # Bands in as each batch is done, and its normalised texts freed with it: holding
+            # them all to the end kept ~120 MB more at the peak for the corpora.
+            while jobs and (block or jobs[0][1].done() or len(jobs) > _AHEAD):
+                tids, job = jobs.popleft()
+                self._set_bands(tids, job.result())
+
+        def send() -> None:
+            jobs.append(([t for t, _ in batch], pool.submit(text_keys, [n for _, n in batch])))
+            batch.clear()
+            harvest(False)
+
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="paperls-sketch") as pool:
-            sent = start
             for doc, parsed in items:
                 if doc in self.docs:
                     self._detach(doc)
                 self._attach(doc, parsed, known.get(doc))
-                if len(self._born) - sent >= _BATCH:
-                    batch = [(t, n) for t, n in self._born[sent:] if n is not None]
-                    sent = len(self._born)
-                    jobs.append((batch, pool.submit(text_keys, [n for _, n in batch])))
-            batch = [(t, n) for t, n in self._born[sent:] if n is not None]
+                for t, n in self._born[start:]:
+                    born.append(t)
+                    if n is not None:
+                        batch.append((t, n))
+                del self._born[start:]
+                if len(batch) >= _BATCH:
+                    send()
             if batch:
-                jobs.append((batch, pool.submit(text_keys, [n for _, n in batch])))
-            for batch, job in jobs:
-                self._set_bands([t for t, _ in batch], job.result())
-            del jobs, batch
-        # The normalised texts were only needed for sketching: drop them now (100+ MB at scale).
-        tids = [t for t, _ in self._born[start:] if self._texts[t] is not None]
-        del self._born[start:]
+                send()
+            harvest(True)
+        tids = [t for t in born if self._texts[t] is not None]
         if not tids:
             return self._change(set())
         rows = np.frombuffer(b"".join(self._texts[t].bands for t in tids),  # type: ignore[union-attr,misc]
@@ -735,25 +749,38 @@ class Index:
                 got = cache[tid] = tokens(self._texts[tid].normalized)  # type: ignore[union-attr]
             return got
 
-        for a, b in pairs.tolist():
+        # Each text's tokens are dropped after its last pair: kept to the end, the tokens of
+        # the ~6k texts in candidate pairs were the load's last peak.
+        flat = pairs.reshape(-1)
+        last = dict(zip(flat.tolist(), range(len(flat)), strict=True))
+        for i, (a, b) in enumerate(pairs.tolist()):
             ta, tb = self._texts[a], self._texts[b]
-            if ta is None or tb is None:
-                continue
-            v = known.get((min(ta.key, tb.key), max(ta.key, tb.key))) if known else None
-            if v is None:
-                v = compare(toks(a), toks(b))
-            self._pairs.setdefault(a, {})[b] = v
-            self._pairs.setdefault(b, {})[a] = v
+            if ta is not None and tb is not None:
+                v = known.get((min(ta.key, tb.key), max(ta.key, tb.key))) if known else None
+                if v is None:
+                    v = compare(toks(a), toks(b))
+                self._pairs.setdefault(a, {})[b] = v
+                self._pairs.setdefault(b, {})[a] = v
+            if last[a] == 2 * i:
+                cache.pop(a, None)
+            if last[b] == 2 * i + 1:
+                cache.pop(b, None)
 
 
 def _merged(keys: np.ndarray, tids: np.ndarray, new: np.ndarray,
             rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A sorted (key, text id) table with the non-zero keys of ``rows`` added."""
+    """A sorted (key, text id) table with the non-zero keys of ``rows`` added. Text ids are
+    int32 (half the table's memory: 3.3M entries for the corpora), and temporaries go as soon
+    as they are used: this merge made the load's peak."""
     flat = rows.reshape(-1)
-    owner = np.repeat(new, rows.shape[1])
     live = flat != 0
-    flat = np.concatenate((keys, flat[live]))
-    owner = np.concatenate((tids, owner[live]))
+    added = flat[live]
+    del flat
+    owner = np.repeat(new.astype(np.int32), rows.shape[1])[live]
+    del live
+    flat = np.concatenate((keys, added))
+    del added
+    owner = np.concatenate((tids, owner))
     order = np.argsort(flat)
     return flat[order], owner[order]
 

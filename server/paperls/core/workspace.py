@@ -82,9 +82,13 @@ class Workspace:
 
     def bulk_load(self, items: Iterable[tuple[str, ParsedList]], known=None,
                   verdicts=None) -> None:
-        items = list(items)
-        before = [self.index.docs.get(doc) for doc, _ in items]
-        self._follow(self.index.bulk_load(items, known, verdicts), before)
+        before = []  # the documents as they were, taken as the items stream past
+
+        def noted():
+            for doc, parsed in items:
+                before.append(self.index.docs.get(doc))
+                yield doc, parsed
+        self._follow(self.index.bulk_load(noted(), known, verdicts), before)
 
     def set_threshold(self, threshold: float, possible: float | None = None) -> None:
         self.index.threshold = threshold

@@ -4,6 +4,7 @@ benchmarks, so that all three measure and run the same path."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from pathlib import Path
 from ..core import topics
 from ..core.parse import ParsedList, parse
 from ..core.workspace import Workspace
-from . import references, scan
+from . import memory, references, scan
 from .cache import Entry, IndexCache
 from .marks import read_marks
 
@@ -54,40 +55,51 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
     cache = IndexCache(cache_dir, roots) if cache_dir is not None else None
     cached, verdicts = cache.load() if cache else ({}, {})
     stats.timings["cache_load"] = time.perf_counter() - started
-    items: list[tuple[str, ParsedList]] = []
     known = {}
     meta: dict[str, tuple[str, scan.Read]] = {}
-    for path, r in scan.find_lists(roots, include, exclude, max_bytes, warn):
-        doc = key(path)
-        if doc in meta:
-            continue  # named twice (a folder and a file in it, or a link to a listed file)
-        parsed = with_problem(r)
-        items.append((doc, parsed))
-        meta[doc] = (str(path), r)
-        e = cached.get(str(path))
-        if e is not None and (e.size, e.mtime_ns, e.digest) == (r.size, r.mtime_ns, r.digest):
-            known[doc] = e.sketches
-            stats.cached_files += 1
-        stats.abstracts += len(parsed.abstracts)
-        if progress is not None and len(items) % 50 == 0:
-            progress(len(items), stats.abstracts)
-    stats.files = len(items)
-    stats.timings["read_parse"] = time.perf_counter() - started - stats.timings["cache_load"]
-    if progress is not None:
-        progress(stats.files, stats.abstracts)
+    read = 0.0
+
+    def items():
+        # Files are read and parsed as the index takes them, so that sketching (two threads)
+        # overlaps the reading, and each file's text is let go once parsed (the parse keeps
+        # its lines; the cache needs only the file's size, time and digest).
+        nonlocal read
+        t = time.perf_counter()
+        for path, r in scan.find_lists(roots, include, exclude, max_bytes, warn):
+            doc = key(path)
+            if doc in meta:
+                continue  # named twice (a folder and a file in it, or a link to a listed file)
+            parsed = with_problem(r)
+            meta[doc] = (str(path), dataclasses.replace(r, text=""))
+            e = cached.get(str(path))
+            if e is not None and (e.size, e.mtime_ns, e.digest) == (r.size, r.mtime_ns, r.digest):
+                known[doc] = e.sketches
+                stats.cached_files += 1
+            stats.abstracts += len(parsed.abstracts)
+            if progress is not None and len(meta) % 50 == 0:
+                progress(len(meta), stats.abstracts)
+            read += time.perf_counter() - t
+            yield doc, parsed
+            t = time.perf_counter()
+
     ws = Workspace(threshold, namer=namer)
     t = time.perf_counter()
-    ws.bulk_load(items, known, verdicts)
+    ws.bulk_load(items(), known, verdicts)
+    stats.files = len(meta)
+    stats.timings["read_parse"] = read
+    if progress is not None:
+        progress(stats.files, stats.abstracts)
     ws.index.set_marks(read_marks(roots))
     if with_references:
         for path, refs in references.find_files(roots, exclude, warn, max_bytes):
             ws.refs.set_file(key(path), refs)
             stats.reference_files += 1
-    stats.timings["index"] = time.perf_counter() - t
+    stats.timings["index"] = time.perf_counter() - t - read
     if cache is not None and (stats.cached_files < stats.files or len(cached) != stats.files):
         t = time.perf_counter()
         cache.save({p: Entry(r.size, r.mtime_ns, r.digest, ws.index.export(doc))
                     for doc, (p, r) in meta.items()}, ws.index.export_verdicts())
         stats.timings["cache_save"] = time.perf_counter() - t
+    memory.give_back()
     stats.seconds = time.perf_counter() - started
     return ws, stats
