@@ -459,7 +459,7 @@ class Index:
         normalises the next documents.
         """
         self.revision += 1
-        known = known or {}
+        known = known if known is not None else {}  # the caller may fill it as items come
         start = len(self._born)
         born: list[int] = []  # every text this load adds
         batch: list[tuple[int, str]] = []  # texts to sketch next, with their normalised form
@@ -794,3 +794,12 @@ def text_keys(norms: list[str]) -> np.ndarray:
     if not out:
         return np.zeros((0, sketch.KEYS), dtype=np.uint64)
     return np.concatenate(out)
+
+
+def sketch_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Exact keys ``(n,)`` and all keys ``(n, sketch.KEYS)`` of raw abstract texts: what
+    ``bulk_load`` works out for a text it has not seen, as ``Sketched`` rows (a pure function,
+    so that a worker process can run it; ``host.sketching``)."""
+    norms = [normalize(t) for t in texts]
+    keys = np.fromiter((exact_key(n) for n in norms), dtype=np.uint64, count=len(norms))
+    return keys, text_keys(norms)

@@ -38,7 +38,9 @@ _WRAPPERS = re.compile(
     r"\s*\{([^{}]*)\}"
 )
 _MACRO = re.compile(r"\\([A-Za-z]+|[%&_#${},;!])")
-_MATH = re.compile(r"(?<!\\)\$\$?([^$]{0,400}?)\$\$?")
+# A "$" not escaped as "\$": the literal first lets the regex engine jump from "$" to "$" (the
+# lookbehind first made it try every position: 3x slower on the corpora's texts with math).
+_MATH = re.compile(r"\$(?<!\\\$)\$?([^$]{0,400}?)\$\$?")
 _SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+")
 
@@ -48,7 +50,8 @@ def resolve_latex(text: str) -> str:
     if "\\" not in text and "$" not in text:
         return text
     # Math first, so that `$\to$x` ends the macro at the `$` as LaTeX does.
-    text = _MATH.sub(lambda m: _resolve_macros(m.group(1)), text)
+    if "$" in text:
+        text = _MATH.sub(lambda m: _resolve_macros(m.group(1)), text)
     return _resolve_macros(text)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..core import topics
 from ..core.parse import ParsedList, parse
 from ..core.workspace import Workspace
-from . import memory, references, scan
+from . import memory, references, scan, sketching
 from .cache import Entry, IndexCache
 from .marks import read_marks
 
@@ -84,7 +84,11 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
 
     ws = Workspace(threshold, namer=namer)
     t = time.perf_counter()
-    ws.bulk_load(items(), known, verdicts)
+    sketcher = sketching.Sketcher()
+    try:
+        ws.bulk_load(sketcher.run(items(), known), known, verdicts)
+    finally:
+        sketcher.close()
     stats.files = len(meta)
     stats.timings["read_parse"] = read
     if progress is not None:

@@ -1,0 +1,145 @@
+"""Sketching a large scan in worker processes, while this process reads and indexes.
+
+Normalising and sketching are most of a cold load (5.3 s of CPU for the 98.8k corpora), and in
+threads they shared one interpreter lock with the reading and indexing: the load used 1.2 of
+the machine's 2 cores. Here consecutive files are gathered into groups of ``GROUP`` abstracts,
+each group's texts are sketched in a worker process (``index.sketch_texts``), and the files
+come back in scan order with their sketches, which the index takes as it takes cached ones.
+
+A scan smaller than one group never starts a process (starting one costs ~0.4 s); where no
+process can be started the index sketches in threads as before. Either way the sketches, and
+so the findings, are the same.
+
+Invariant: files are yielded in the order they were read, whatever order the workers finish
+in (text ids follow it).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+from ..core.index import Sketched, sketch_texts
+from ..core.parse import ParsedList
+from . import worker
+
+log = logging.getLogger(__name__)
+
+GROUP = 2000  # abstracts sent to a worker at once (~2.7 MB of text each way is ~10 ms)
+AHEAD = 3  # groups waiting or in work per worker: the reader waits rather than pile up texts
+
+
+def _warm() -> None:
+    from ..core import sketch
+
+    sketch.warm_up()
+
+
+class Sketcher:
+    """Worker processes for one load: ``run`` them over the scan, then ``close``."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or max(1, min(2, os.cpu_count() or 1))
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._failed = False
+        self.sketched = 0
+        """Abstracts sketched by the workers (the rest by the index, or cached)."""
+
+    def _start(self) -> concurrent.futures.ProcessPoolExecutor | None:
+        if self._pool is None and not self._failed:
+            try:
+                self._pool = concurrent.futures.ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=worker.end_with_parent)
+                for _ in range(self.workers):
+                    self._pool.submit(_warm)
+            except (OSError, ValueError) as err:
+                log.info("no worker processes for sketching (%s); sketching in threads", err)
+                self._failed = True
+        return self._pool
+
+    def run(self, items: Iterable[tuple[str, ParsedList]], known: dict[str, list[Sketched]]
+            ) -> Iterator[tuple[str, ParsedList]]:
+        """The scan's files, in order; each one's sketches are in ``known`` when it comes out
+        (unless it was there already, or the group could not be sketched here: then the index
+        sketches it)."""
+        group: list[tuple[str, ParsedList]] = []
+        size = 0
+        waiting: deque = deque()  # (files, future or None), oldest first
+
+        def done(block: bool) -> Iterator[tuple[str, ParsedList]]:
+            limit = AHEAD * self.workers
+            while waiting and (block or len(waiting) > limit or waiting[0][1] is None
+                               or waiting[0][1].done()):
+                files, job = waiting.popleft()
+                if job is not None:
+                    try:
+                        keys, rows = job.result()
+                    except (concurrent.futures.process.BrokenProcessPool, OSError) as err:
+                        log.info("sketching worker lost (%s); sketching in threads", err)
+                        self._failed = True
+                    else:
+                        self._record(files, known, keys.tolist(), rows)
+                        self.sketched += len(keys)
+                yield from files
+
+        def send() -> Iterator[tuple[str, ParsedList]]:
+            nonlocal size
+            todo = [(d, p) for d, p in group if d not in known and p.abstracts]
+            pool = self._start() if todo else None
+            job = None
+            if pool is not None:
+                try:
+                    job = pool.submit(sketch_texts, [a.text for _, p in todo for a in p.abstracts])
+                except RuntimeError as err:  # the pool broke or shut down meanwhile
+                    log.info("sketching in threads (%s)", err)
+                    self._failed = True
+            waiting.append((list(group), job))
+            group.clear()
+            size = 0
+            yield from done(False)
+
+        first = True
+        for doc, parsed in items:
+            group.append((doc, parsed))
+            size += len(parsed.abstracts)
+            if size >= GROUP:
+                if first and self._pool is None:
+                    # The first full group: a large scan, worth the processes. Hand its files
+                    # to the index to sketch itself while the workers start.
+                    first = False
+                    self._start()
+                    waiting.append((list(group), None))
+                    group.clear()
+                    size = 0
+                    yield from done(False)
+                    continue
+                yield from send()
+        if group:
+            if self._pool is not None:
+                yield from send()
+            else:
+                waiting.append((list(group), None))
+                group.clear()
+        yield from done(True)
+
+    @staticmethod
+    def _record(files: list[tuple[str, ParsedList]], known: dict[str, list[Sketched]],
+                keys: list[int], rows) -> None:
+        i = 0
+        for doc, parsed in files:
+            if doc in known or not parsed.abstracts:
+                continue
+            n = len(parsed.abstracts)
+            known[doc] = [Sketched(k, r.tobytes()) for k, r in
+                          zip(keys[i:i + n], rows[i:i + n].astype("<u8"), strict=True)]
+            i += n
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

@@ -1,0 +1,64 @@
+"""A large scan is sketched in worker processes: the same findings as sketching in-process,
+files in scan order, and a planted copy found either way."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from paperls.host import loader, sketching
+from paperls.host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+
+WORDS = ("model data learning neural network training language task graph image text "
+         "retrieval speech translation benchmark evaluation method results performance "
+         "attention transformer dataset annotation corpus parsing inference sampling").split()
+
+
+def _abstract(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS) + ("s" if rng.random() < 0.2 else "")
+                    for _ in range(rng.randrange(40, 90))) + "."
+
+
+def _workspace(root: Path) -> list[tuple[str, int]]:
+    """12 lists of 100 abstracts; three copies planted: exact, near (one word changed) and
+    in the same list. Returns the planted (file, line) places."""
+    rng = random.Random(11)
+    files = [[_abstract(rng) for _ in range(100)] for _ in range(12)]
+    files[9][5] = files[1][7]  # exact, across lists
+    files[11][60] = files[3][20].replace(" ", " very ", 1)  # near, across lists
+    files[6][80] = files[6][2]  # exact, in one list
+    for i, abstracts in enumerate(files):
+        (root / f"list{i:02}.txt").write_text(
+            "Curator\n" + "".join(f"Abstract:{a}\n" for a in abstracts), encoding="utf-8")
+    return [("list09.txt", 6), ("list11.txt", 61), ("list06.txt", 81)]
+
+
+def _findings(root: Path) -> list[tuple[str, int, tuple]]:
+    ws, _ = loader.load([root], DEFAULT_INCLUDE, DEFAULT_EXCLUDE, 10**7, 0.8, print)
+    out = []
+    for doc in sorted(ws.index.docs):
+        for f in ws.index.findings(doc):
+            out.append((Path(doc).name, f.line,
+                        tuple((Path(c.doc).name, c.line, c.exact) for c in f.copies)))
+    return out
+
+
+def test_worker_processes_find_what_the_index_finds_alone(tmp_path, monkeypatch):
+    planted = _workspace(tmp_path)
+    used: list[int] = []
+    close = sketching.Sketcher.close
+
+    def spy(self):
+        used.append(self.sketched)
+        close(self)
+
+    monkeypatch.setattr(sketching.Sketcher, "close", spy)
+    monkeypatch.setattr(sketching, "GROUP", 150)  # 1,200 abstracts: 8 groups, most to workers
+    with_workers = _findings(tmp_path)
+    assert used and used[-1] >= 900, used  # the workers did sketch
+    monkeypatch.setattr(sketching, "GROUP", 10**9)  # one group: never worth a process
+    alone = _findings(tmp_path)
+    assert used[-1] == 0
+    assert with_workers == alone
+    found = {(name, line) for name, line, _ in with_workers}
+    assert all(p in found for p in planted), (planted, sorted(found)[:10])
