@@ -62,7 +62,7 @@ def _load(args: argparse.Namespace, roots: list[Path], warnings: list[str], sett
         Path(args.cache_dir) if args.cache_dir else default_directory())
     ws, stats = loader.load(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE + list(args.exclude or []),
                             int(args.max_file_size_mb * 1e6), args.threshold, warnings.append,
-                            cache_dir=cache_dir, key=str)
+                            cache_dir=cache_dir, key=str, processes=True)
     ws.set_threshold(args.threshold, settings.possible_threshold)
     return ws, stats
 

@@ -247,3 +247,31 @@ def test_nothing_stale_shows_while_the_initial_index_runs(workspace):
         assert f"`{TONY_B}`, line 3: exact" in hover["result"]["contents"]["value"]
     finally:
         srv.close()
+
+
+def test_a_restart_takes_the_index_from_the_cache_the_first_start_wrote(workspace, tmp_path):
+    """The first start writes the index cache after its findings are out; the next start on
+    the same lists takes every list from it."""
+    env = {"XDG_CACHE_HOME": str(tmp_path / "xdg")}
+
+    def start_and_log() -> list[str]:
+        srv = _start(workspace, **env)
+        try:
+            srv.wait(lambda m: m.get("method") == "window/logMessage"
+                     and m["params"]["message"].startswith("indexed "), 30)
+            logs = [m["params"]["message"] for _, m in srv.backlog
+                    if m.get("method") == "window/logMessage"]
+            end = time.monotonic() + 20
+            while not list((tmp_path / "xdg").rglob("index-*.sqlite")):
+                assert time.monotonic() < end, "the index cache was never written"
+                time.sleep(0.05)
+            return logs
+        finally:
+            srv.request("shutdown", None)
+            srv.notify("exit", None)
+            srv.proc.wait(10)
+
+    first = start_and_log()
+    assert not any("from the index cache" in m for m in first), first
+    second = start_and_log()
+    assert any(m.startswith("2 of 2 lists from the index cache") for m in second), second

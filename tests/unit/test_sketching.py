@@ -34,7 +34,8 @@ def _workspace(root: Path) -> list[tuple[str, int]]:
 
 
 def _findings(root: Path) -> list[tuple[str, int, tuple]]:
-    ws, _ = loader.load([root], DEFAULT_INCLUDE, DEFAULT_EXCLUDE, 10**7, 0.8, print)
+    ws, _ = loader.load([root], DEFAULT_INCLUDE, DEFAULT_EXCLUDE, 10**7, 0.8, print,
+                        processes=True)
     out = []
     for doc in sorted(ws.index.docs):
         for f in ws.index.findings(doc):

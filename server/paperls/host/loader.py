@@ -27,6 +27,9 @@ class LoadStats:
     reference_files: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    save_cache: Callable[[], None] | None = None
+    """With ``defer_save``: writes the index cache, for the caller to run when it has time (its
+    entries are taken at load, so later edits of the model never reach the cache)."""
 
 
 def with_problem(r: scan.Read) -> ParsedList:
@@ -41,11 +44,14 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
          threshold: float, warn: Callable[[str], None], *, cache_dir: Path | None = None,
          key: Callable[[Path], str] | None = None, namer: Callable[[str], str] | None = None,
          progress: Callable[[int, int], None] | None = None,
-         with_references: bool = True) -> tuple[Workspace, LoadStats]:
+         with_references: bool = True, defer_save: bool = False,
+         processes: bool = False) -> tuple[Workspace, LoadStats]:
     """Index every abstract list under ``roots`` (folders or files). Documents are keyed by
     ``key(path)`` (the path as a string by default; the server passes its URI canonicaliser).
     Reference files (BibTeX, RIS, CSL JSON) under the roots are read too, unless
-    ``with_references`` is off."""
+    ``with_references`` is off. With ``processes`` a large scan is sketched in worker
+    processes (``host.sketching``; spawned, so a calling script needs the usual
+    ``if __name__ == "__main__":`` guard): the command line and the server ask for it."""
     key = key or str
     started = time.perf_counter()
     # English word frequencies (short-text rules, headlines) load while the files are read:
@@ -84,11 +90,12 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
 
     ws = Workspace(threshold, namer=namer)
     t = time.perf_counter()
-    sketcher = sketching.Sketcher()
+    sketcher = sketching.Sketcher() if processes else None
     try:
-        ws.bulk_load(sketcher.run(items(), known), known, verdicts)
+        ws.bulk_load(sketcher.run(items(), known) if sketcher else items(), known, verdicts)
     finally:
-        sketcher.close()
+        if sketcher:
+            sketcher.close()
     stats.files = len(meta)
     stats.timings["read_parse"] = read
     if progress is not None:
@@ -100,10 +107,19 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
             stats.reference_files += 1
     stats.timings["index"] = time.perf_counter() - t - read
     if cache is not None and (stats.cached_files < stats.files or len(cached) != stats.files):
-        t = time.perf_counter()
-        cache.save({p: Entry(r.size, r.mtime_ns, r.digest, ws.index.export(doc))
-                    for doc, (p, r) in meta.items()}, ws.index.export_verdicts())
-        stats.timings["cache_save"] = time.perf_counter() - t
+        entries = {p: Entry(r.size, r.mtime_ns, r.digest, ws.index.export(doc))
+                   for doc, (p, r) in meta.items()}
+        verdicts = ws.index.export_verdicts()
+
+        def save() -> None:
+            t = time.perf_counter()
+            cache.save(entries, verdicts)
+            stats.timings["cache_save"] = time.perf_counter() - t
+
+        if defer_save:
+            stats.save_cache = save
+        else:
+            save()
     memory.give_back()
     stats.seconds = time.perf_counter() - started
     return ws, stats

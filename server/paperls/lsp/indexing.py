@@ -165,8 +165,9 @@ class _Progress:
 
 
 def _build(ls: PaperServer, report: Callable[[int, int], None],
-           warnings: list[str]) -> Workspace:
-    """The scan itself, in a worker thread: a fresh model of everything on disk."""
+           warnings: list[str]) -> tuple[Workspace, Callable[[], None] | None]:
+    """The scan itself, in a worker thread: a fresh model of everything on disk, and the write
+    of the index cache, left for after the findings are out (0.5 s for the 98.8k corpora)."""
     settings = ls.settings
     cache_dir = None
     if settings.cache_enabled:
@@ -176,7 +177,7 @@ def _build(ls: PaperServer, report: Callable[[int, int], None],
         ls.roots, settings.include, settings.exclude, int(settings.max_file_size_mb * 1e6),
         settings.near_threshold, warnings.append, cache_dir=cache_dir, key=documents.path_uri,
         namer=lambda u: documents.display_name(ls, u), progress=report,
-        with_references=settings.reference_files)
+        with_references=settings.reference_files, defer_save=True, processes=True)
     fresh.set_threshold(settings.near_threshold, settings.possible_threshold)
     if stats.cached_files:
         warnings.append(f"{stats.cached_files} of {stats.files} lists from the index cache")
@@ -185,7 +186,7 @@ def _build(ls: PaperServer, report: Callable[[int, int], None],
     # For tests of what happens while a scan runs: hold the finished scan back this long, as
     # a large workspace would (the disk was read; changes now are the ones a scan misses).
     time.sleep(float(os.environ.get("PAPERLS_TEST_SCAN_PAUSE", "0") or 0))
-    return fresh
+    return fresh, stats.save_cache
 
 
 async def scan(ls: PaperServer) -> set[str] | None:
@@ -202,7 +203,8 @@ async def scan(ls: PaperServer) -> set[str] | None:
     warnings: list[str] = []
     loop = asyncio.get_running_loop()
     try:
-        fresh = await loop.run_in_executor(None, _build, ls, progress.reporter(), warnings)
+        fresh, save = await loop.run_in_executor(None, _build, ls, progress.reporter(),
+                                                 warnings)
     except BaseException:
         progress.end("indexing failed")
         raise
@@ -240,6 +242,8 @@ async def scan(ls: PaperServer) -> set[str] | None:
     # gc.collect() first: at 100k abstracts it blocks the loop for a few hundred ms.)
     gc.freeze()
     progress.end(msg)
+    if save is not None:
+        ls.run_task(loop.run_in_executor(None, save), "index cache")
     ls.run_task(fill_topics_background(ls), "topic extraction")
     return affected
 

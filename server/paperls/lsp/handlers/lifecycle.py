@@ -70,8 +70,11 @@ async def initialized(ls: PaperServer, params: types.InitializedParams) -> None:
     if ls.caps.configuration and ls.caps.config_changes:
         ls.run_task(register_configuration(ls), "settings change registration")
     if ls.roots:
+        # The topic worker starts when the index has landed (or when an opened list needs
+        # it first): started now, its process and imports took a core from the scan.
         ls.run_task(reindex(ls), "initial index")
-    ls.run_task(indexing.topic_worker(ls), "topic worker start")
+    else:
+        ls.run_task(indexing.topic_worker(ls), "topic worker start")
 
 
 async def register_watchers(ls: PaperServer) -> None:
