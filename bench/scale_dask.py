@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import string
 import subprocess
@@ -110,6 +111,40 @@ def build(size: int, scratch: Path) -> Path:
 
 # ----- one engine, in its own process ------------------------------------------------------
 
+class ChildrenPeak:
+    """The peak of the summed resident memory of this process's children, sampled every 50 ms
+    from /proc (a child's own ``ru_maxrss`` would count the parent's pages it was forked
+    with)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        me = str(os.getpid())
+        while not self._done.wait(0.05):
+            total = 0
+            for entry in os.scandir("/proc"):
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    status = Path(entry.path, "status").read_text()
+                except OSError:
+                    continue
+                if f"\nPPid:\t{me}\n" in status and "VmRSS:" in status:
+                    total += int(status.split("VmRSS:")[1].split()[0]) * 1024
+            self.peak = max(self.peak, total)
+
+    def stop(self) -> int:
+        self._done.set()
+        self._thread.join()
+        return self.peak
+
+
 def child(engine: str, root: Path, workers: int, out: Path) -> None:
     import resource
 
@@ -118,9 +153,12 @@ def child(engine: str, root: Path, workers: int, out: Path) -> None:
 
     started = time.perf_counter()
     workers_peak: list[int] = []
+    peak_children = ChildrenPeak()  # the sketch workers' memory, summed while they run
     if engine == "single":
+        # As the command line runs it: sketched in worker processes, whose peak is their own.
         ws, stats = loader.load([root], DEFAULT_INCLUDE, DEFAULT_EXCLUDE, 10**9, 0.8,
-                                lambda m: None, with_references=False)
+                                lambda m: None, with_references=False, processes=True)
+        workers_peak = [peak_children.stop()]
     else:
         from paperls.host import distributed
         client, cluster = distributed.connect(workers, None, memory_limit="0")

@@ -65,3 +65,30 @@ def test_a_cache_from_another_version_is_rebuilt_without_a_warning(workspace, tm
     assert "another version of paperls" in caplog.text
     ws, stats = load(workspace, tmp_path / "cache")
     assert stats.cached_files == 2
+
+
+def test_a_warm_start_builds_its_tables_while_reading_and_still_sees_a_change(
+        workspace, tmp_path, monkeypatch):
+    """The index's tables built from the cache beside the reading give the same findings, are
+    used when the lists are the cached ones, and are set aside when a list has changed."""
+    from paperls.core import index
+
+    monkeypatch.setattr(loader, "PREPARE_MIN", 0)
+    built = []
+    real = index._Tables.build
+    monkeypatch.setattr(index._Tables, "build", staticmethod(
+        lambda tids, rows: built.append(len(tids)) or real(tids, rows)))
+    with_near_copy(workspace)
+    cold, _ = load(workspace, tmp_path / "cache")
+    built.clear()
+    warm, stats = load(workspace, tmp_path / "cache")
+    assert stats.cached_files == 3 and findings(warm) == findings(cold)
+    assert len(built) == 1  # the prepared tables were used: nothing built after the reading
+    c = workspace / "c.txt"
+    c.write_text(c.read_text().replace("notably better", "significantly and notably better"))
+    built.clear()
+    changed, _ = load(workspace, tmp_path / "cache")
+    assert len(built) == 2  # prepared from the cache, then rebuilt for what is on disk now
+    fresh, _ = loader.load([workspace], DEFAULT_INCLUDE, DEFAULT_EXCLUDE, 10**7, 0.8,
+                           [].append, key=lambda p: p.name)
+    assert findings(changed) == findings(fresh)

@@ -4,6 +4,7 @@ benchmarks, so that all three measure and run the same path."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import threading
 import time
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core import topics
+from ..core.index import Index
 from ..core.parse import ParsedList, parse
 from ..core.workspace import Workspace
 from . import memory, references, scan, sketching
@@ -30,6 +32,9 @@ class LoadStats:
     save_cache: Callable[[], None] | None = None
     """With ``defer_save``: writes the index cache, for the caller to run when it has time (its
     entries are taken at load, so later edits of the model never reach the cache)."""
+
+
+PREPARE_MIN = 2000  # cached abstracts worth building the index's tables beside the reading
 
 
 def with_problem(r: scan.Read) -> ParsedList:
@@ -91,11 +96,20 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
     ws = Workspace(threshold, namer=namer)
     t = time.perf_counter()
     sketcher = sketching.Sketcher() if processes else None
+    # A warm start: the index's tables are built from the cache while the files are read (the
+    # index uses them only if the files turn out to be the ones cached, in the same order).
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1) \
+        if sum(len(e.sketches) for e in cached.values()) >= PREPARE_MIN else None
+    prepared = pool.submit(Index.prepare, [e.sketches for e in cached.values()]) \
+        if pool is not None else None
     try:
-        ws.bulk_load(sketcher.run(items(), known) if sketcher else items(), known, verdicts)
+        ws.bulk_load(sketcher.run(items(), known) if sketcher else items(), known, verdicts,
+                     prepared)
     finally:
         if sketcher:
             sketcher.close()
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
     stats.files = len(meta)
     stats.timings["read_parse"] = read
     if progress is not None:
