@@ -55,10 +55,10 @@ def test_worker_processes_find_what_the_index_finds_alone(tmp_path, monkeypatch)
 
     monkeypatch.setattr(sketching.Sketcher, "close", spy)
     monkeypatch.setattr(sketching, "GROUP", 150)  # 1,200 abstracts: 8 groups, most to workers
-    monkeypatch.setattr(sketching, "START_AFTER", 150)
+    monkeypatch.setattr(sketching, "MIN_BYTES", 0)
     with_workers = _findings(tmp_path)
-    assert used and used[-1] >= 750, used  # the workers did sketch
-    monkeypatch.setattr(sketching, "GROUP", 10**9)  # one group: never worth a process
+    assert used and used[-1] >= 900, used  # the workers did sketch
+    monkeypatch.setattr(sketching, "MIN_BYTES", 10**9)  # too small to be worth a process
     alone = _findings(tmp_path)
     assert used[-1] == 0
     assert with_workers == alone

@@ -96,6 +96,8 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
     ws = Workspace(threshold, namer=namer)
     t = time.perf_counter()
     sketcher = sketching.Sketcher() if processes else None
+    # What the scan will read, known before it reads: worker processes only for a large one.
+    hint = scan.total_size(roots, include, exclude) if sketcher else None
     # A warm start: the index's tables are built from the cache while the files are read (the
     # index uses them only if the files turn out to be the ones cached, in the same order).
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1) \
@@ -103,8 +105,8 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
     prepared = pool.submit(Index.prepare, [e.sketches for e in cached.values()]) \
         if pool is not None else None
     try:
-        ws.bulk_load(sketcher.run(items(), known) if sketcher else items(), known, verdicts,
-                     prepared)
+        ws.bulk_load(sketcher.run(items(), known, hint) if sketcher else items(), known,
+                     verdicts, prepared)
     finally:
         if sketcher:
             sketcher.close()

@@ -104,6 +104,18 @@ def iter_candidates(roots: list[Path], include: list[str], exclude: list[str],
                 yield p
 
 
+def total_size(roots: list[Path], include: list[str], exclude: list[str]) -> int:
+    """The bytes of the candidate files under ``roots`` (a walk and a stat each, no reading;
+    what the scan will warn about is said when it reads)."""
+    total = 0
+    for p in iter_candidates(roots, include, exclude, lambda _: None):
+        try:
+            total += p.stat().st_size
+        except OSError:
+            pass
+    return total
+
+
 def read_file(path: Path, max_bytes: int, warn: Callable[[str], None]) -> Read | None:
     """Read and decode one file; None (with a warning) when it cannot or should not be read."""
     try:

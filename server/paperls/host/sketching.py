@@ -6,7 +6,7 @@ the machine's 2 cores. Here consecutive files are gathered into groups of ``GROU
 each group's texts are sketched in a worker process (``index.sketch_texts``), and the files
 come back in scan order with their sketches, which the index takes as it takes cached ones.
 
-A scan of fewer than ``START_AFTER`` abstracts never starts a process (two cost ~0.3 GB and
+A scan of less than ``MIN_BYTES`` of lists never starts a process (two cost ~0.3 GB and
 ~0.4 s to start); where no process can be started the index sketches in threads as before. Either way the sketches, and
 so the findings, are the same.
 
@@ -30,7 +30,7 @@ from . import worker
 log = logging.getLogger(__name__)
 
 GROUP = 2000  # abstracts sent to a worker at once (~2.7 MB of text each way is ~10 ms)
-START_AFTER = 10_000  # abstracts read before the workers start: below, their 0.3 GB and
+MIN_BYTES = 14_000_000  # lists to read, about 10k abstracts: below, the workers' 0.3 GB and
 # start-up buy nothing (10k abstracts: 1.3 s with them, 0.21 + 0.30 GB)
 AHEAD = 3  # groups waiting or in work per worker: the reader waits rather than pile up texts
 
@@ -64,11 +64,15 @@ class Sketcher:
                 self._failed = True
         return self._pool
 
-    def run(self, items: Iterable[tuple[str, ParsedList]], known: dict[str, list[Sketched]]
-            ) -> Iterator[tuple[str, ParsedList]]:
+    def run(self, items: Iterable[tuple[str, ParsedList]], known: dict[str, list[Sketched]],
+            size_hint: int | None = None) -> Iterator[tuple[str, ParsedList]]:
         """The scan's files, in order; each one's sketches are in ``known`` when it comes out
         (unless it was there already, or the group could not be sketched here: then the index
-        sketches it)."""
+        sketches it). ``size_hint``: the bytes the scan will read; under ``MIN_BYTES`` no
+        worker starts."""
+        if size_hint is not None and size_hint < MIN_BYTES:
+            yield from items
+            return
         group: list[tuple[str, ParsedList]] = []
         size = 0
         waiting: deque = deque()  # (files, future or None), oldest first
@@ -105,17 +109,14 @@ class Sketcher:
             size = 0
             yield from done(False)
 
-        seen = 0
         for doc, parsed in items:
             group.append((doc, parsed))
             size += len(parsed.abstracts)
             if size >= GROUP:
-                seen += size
                 if self._pool is None and not self._failed:
-                    # The first groups go to the index to sketch itself; once the scan is
-                    # large enough to be worth them, the workers start meanwhile.
-                    if seen >= START_AFTER:
-                        self._start()
+                    # The first group goes to the index to sketch itself while the workers
+                    # start.
+                    self._start()
                     waiting.append((list(group), None))
                     group.clear()
                     size = 0
