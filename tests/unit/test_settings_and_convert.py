@@ -71,3 +71,14 @@ def test_settings_mirror_the_vscode_extension_key_for_key():
     for key, name in KEYS.items():
         assert props[f"paperls.{key}"]["default"] == getattr(defaults, name), key
     assert {f.name for f in fields(Settings)} == set(KEYS.values())
+
+
+@pytest.mark.parametrize("encoding", [types.PositionEncodingKind.Utf16,
+                                      types.PositionEncodingKind.Utf8,
+                                      types.PositionEncodingKind.Utf32])
+def test_unit_counts_match_the_client_codec_on_any_text(encoding):
+    """Columns sent to the client count as pygls's codec counts, for ASCII, accents, dashes,
+    CJK and characters beyond the BMP."""
+    codec = PositionCodec(encoding)
+    for text in ("", "plain ascii", "Pérez – naïve", "中文摘要", "𝔽 and 🧬 twice 🧬", "a\u200bb"):
+        assert convert.units(text, codec) == codec.client_num_units(text), text

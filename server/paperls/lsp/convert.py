@@ -42,13 +42,27 @@ def from_client(lines: Sequence[str], pos: types.Position, codec: PositionCodec)
     return line, len(text)
 
 
+def units(text: str, codec: PositionCodec) -> int:
+    """How many of the client's units ``text`` is: pygls's codec counts them a character at a
+    time in Python (5 ms for a completion list's 50 ranges on the corpora), the encoders at C
+    speed."""
+    if text.isascii():
+        return len(text)
+    encoding = codec.encoding
+    if encoding == types.PositionEncodingKind.Utf8:
+        return len(text.encode("utf-8", "surrogatepass"))
+    if encoding == types.PositionEncodingKind.Utf32:
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
 def to_client(lines: Sequence[str], line: int, col: int, codec: PositionCodec) -> types.Position:
     if not lines:
         return types.Position(0, 0)
     line = max(0, min(line, len(lines) - 1))
     text = lines[line]
     col = max(0, min(col, len(text)))
-    return types.Position(line, codec.client_num_units(text[:col]))
+    return types.Position(line, units(text[:col], codec))
 
 
 def range_to_client(lines: Sequence[str], line: int, start: int, end: int,
@@ -103,9 +117,9 @@ def semantic_data(items, lines: Sequence[str], codec: PositionCodec) -> list[int
     prev_line = prev_col = 0
     for line, start, length, kind in items:
         text = lines[line]
-        col = codec.client_num_units(text[:start])
-        units = codec.client_num_units(text[start:start + length])
-        data += [line - prev_line, col - (prev_col if line == prev_line else 0), units, kind, 0]
+        col = units(text[:start], codec)
+        size = units(text[start:start + length], codec)
+        data += [line - prev_line, col - (prev_col if line == prev_line else 0), size, kind, 0]
         prev_line, prev_col = line, col
     return data
 

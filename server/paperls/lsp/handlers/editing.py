@@ -78,7 +78,7 @@ def remove_mark_actions(ls: PaperServer, uri: str, rng: types.Range) -> list[typ
     for e in marks.entries(text):
         if rng.start.line <= e.line <= rng.end.line:
             end = types.Position(e.line + 1, 0) if e.line + 1 < len(lines) else \
-                types.Position(e.line, ls.workspace.position_codec.client_num_units(lines[e.line]))
+                types.Position(e.line, convert.units(lines[e.line], ls.workspace.position_codec))
             out.append(types.CodeAction(
                 title=f"Remove this mark ({e.note})" if e.note else "Remove this mark",
                 kind=types.CodeActionKind.QuickFix, edit=types.WorkspaceEdit(changes={
@@ -98,7 +98,7 @@ def _append_edit(ls: PaperServer, target: str, existing: str | None, text: str):
                 edits=[types.TextEdit(range=types.Range(types.Position(0, 0), types.Position(0, 0)),
                                       new_text=text)])])
     lines = existing.split("\n")
-    end = types.Position(len(lines) - 1, ls.workspace.position_codec.client_num_units(lines[-1]))
+    end = types.Position(len(lines) - 1, convert.units(lines[-1], ls.workspace.position_codec))
     prefix = "" if existing.endswith("\n") or not existing else "\n"
     return types.WorkspaceEdit(changes={client: [types.TextEdit(
         range=types.Range(end, end), new_text=prefix + text)]})
