@@ -64,3 +64,16 @@ def test_worker_processes_find_what_the_index_finds_alone(tmp_path, monkeypatch)
     assert with_workers == alone
     found = {(name, line) for name, line, _ in with_workers}
     assert all(p in found for p in planted), (planted, sorted(found)[:10])
+
+
+def test_a_failed_worker_costs_time_never_the_load(tmp_path, monkeypatch):
+    """A group the workers cannot sketch (here: a job that cannot even be sent) is sketched by
+    the index itself, with the same findings."""
+    planted = _workspace(tmp_path)
+    monkeypatch.setattr(sketching, "GROUP", 150)
+    monkeypatch.setattr(sketching, "MIN_BYTES", 0)
+    monkeypatch.setattr(sketching, "sketch_texts", lambda texts: 1 / 0)  # not picklable
+    broken = _findings(tmp_path)
+    monkeypatch.setattr(sketching, "MIN_BYTES", 10**9)
+    assert broken == _findings(tmp_path)
+    assert all(p in {(n, ln) for n, ln, _ in broken} for p in planted)

@@ -85,8 +85,9 @@ class Sketcher:
                 if job is not None:
                     try:
                         keys, rows = job.result()
-                    except (concurrent.futures.process.BrokenProcessPool, OSError) as err:
-                        log.info("sketching worker lost (%s); sketching in threads", err)
+                    except Exception as err:  # noqa: BLE001 - a lost or failed worker
+                        # costs time, never the load: the index sketches these files itself.
+                        log.warning("sketching worker failed (%r); sketching in threads", err)
                         self._failed = True
                     else:
                         self._record(files, known, keys.tolist(), rows)
@@ -115,7 +116,7 @@ class Sketcher:
             if size >= GROUP:
                 # Every group to the workers, the first too: this process reads on while they
                 # start, and never builds the sketch's tables and temporaries itself (the
-                # peak of a cold load of the corpora 630 -> 5xx MB).
+                # peak of a cold load of the corpora 630 -> 590 MB).
                 yield from send()
         if group:
             yield from send()
