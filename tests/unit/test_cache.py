@@ -74,10 +74,10 @@ def test_a_warm_start_builds_its_tables_while_reading_and_still_sees_a_change(
     from paperls.core import index
 
     monkeypatch.setattr(loader, "PREPARE_MIN", 0)
-    built = []
-    real = index._Tables.build
-    monkeypatch.setattr(index._Tables, "build", staticmethod(
-        lambda tids, rows: built.append(len(tids)) or real(tids, rows)))
+    built = []  # every build of LSH tables, whether from the cache or after the reading
+    real = index.Index._add_static
+    monkeypatch.setattr(index.Index, "_add_static",
+                        lambda self, tids, rows: built.append(len(tids)) or real(self, tids, rows))
     with_near_copy(workspace)
     cold, _ = load(workspace, tmp_path / "cache")
     built.clear()

@@ -502,18 +502,16 @@ class Index:
         ready = prepared.result() if prepared is not None and fresh else None
         if ready is not None and ready.fits(tids, [self._texts[t].key for t in tids]):  # type: ignore[union-attr]
             tables = ready.tables
+            self._static_keys, self._static_tids = tables.static_keys, tables.static_tids
+            self._open_keys, self._open_tids = tables.open_keys, tables.open_tids
+            self._short = tables.short
+            candidates = tables.candidates
         else:
             rows = np.frombuffer(b"".join(self._texts[t].bands for t in tids),  # type: ignore[union-attr,misc]
                                  dtype="<u8").reshape(len(tids), -1)
-            if not fresh:
-                self._add_static(np.asarray(tids, dtype=np.int64), rows)
-                self._confirm(self._bulk_candidates(), verdicts)
-                return self._change(set())
-            tables = _Tables.build(np.asarray(tids, dtype=np.int64), rows)
-        self._static_keys, self._static_tids = tables.static_keys, tables.static_tids
-        self._open_keys, self._open_tids = tables.open_keys, tables.open_tids
-        self._short = tables.short
-        self._confirm(tables.candidates, verdicts)
+            self._add_static(np.asarray(tids, dtype=np.int64), rows)
+            candidates = self._bulk_candidates()
+        self._confirm(candidates, verdicts)
         return self._change(set())  # a bulk load is published whole by its caller
 
     @staticmethod

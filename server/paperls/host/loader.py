@@ -68,15 +68,14 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
     stats.timings["cache_load"] = time.perf_counter() - started
     known = {}
     meta: dict[str, tuple[str, scan.Read]] = {}
-    read = 0.0
 
     def items():
-        # Files are read and parsed as the index takes them, so that sketching (two threads)
-        # overlaps the reading, and each file's text is let go once parsed (the parse keeps
+        # Files are read and parsed as the index takes them, so that sketching (worker
+        # processes or two threads) overlaps the reading, and each file's text is let go once parsed (the parse keeps
         # its lines; the cache needs only the file's size, time and digest).
         nonlocal read
         t = time.perf_counter()
-        for path, r in scan.find_lists(roots, include, exclude, max_bytes, warn):
+        for path, r in scan.read_lists(candidates, max_bytes, warn):
             doc = key(path)
             if doc in meta:
                 continue  # named twice (a folder and a file in it, or a link to a listed file)
@@ -95,9 +94,12 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
 
     ws = Workspace(threshold, namer=namer)
     t = time.perf_counter()
+    # The files first (one walk), so that what the scan will read is known before it reads:
+    # worker processes only for a large one.
+    candidates = list(scan.iter_candidates(roots, include, exclude, warn))
+    read = time.perf_counter() - t
     sketcher = sketching.Sketcher() if processes else None
-    # What the scan will read, known before it reads: worker processes only for a large one.
-    hint = scan.total_size(roots, include, exclude) if sketcher else None
+    hint = scan.total_size(candidates) if sketcher else None
     # A warm start: the index's tables are built from the cache while the files are read (the
     # index uses them only if the files turn out to be the ones cached, in the same order).
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1) \

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,11 +104,11 @@ def iter_candidates(roots: list[Path], include: list[str], exclude: list[str],
                 yield p
 
 
-def total_size(roots: list[Path], include: list[str], exclude: list[str]) -> int:
-    """The bytes of the candidate files under ``roots`` (a walk and a stat each, no reading;
-    what the scan will warn about is said when it reads)."""
+def total_size(paths: Iterable[Path]) -> int:
+    """The bytes of these files (a stat each, no reading; one that cannot be stated counts 0:
+    reading it says why)."""
     total = 0
-    for p in iter_candidates(roots, include, exclude, lambda _: None):
+    for p in paths:
         try:
             total += p.stat().st_size
         except OSError:
@@ -139,7 +139,13 @@ def read_file(path: Path, max_bytes: int, warn: Callable[[str], None]) -> Read |
 def find_lists(roots: list[Path], include: list[str], exclude: list[str], max_bytes: int,
                warn: Callable[[str], None]) -> Iterator[tuple[Path, Read]]:
     """Every abstract list under ``roots`` with its text."""
-    for p in iter_candidates(roots, include, exclude, warn):
+    return read_lists(iter_candidates(roots, include, exclude, warn), max_bytes, warn)
+
+
+def read_lists(paths: Iterable[Path], max_bytes: int, warn: Callable[[str], None]
+               ) -> Iterator[tuple[Path, Read]]:
+    """Those of ``paths`` that are abstract lists, with their text."""
+    for p in paths:
         r = read_file(p, max_bytes, warn)
         if r is not None:
             yield p, r

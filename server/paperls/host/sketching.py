@@ -7,8 +7,9 @@ each group's texts are sketched in a worker process (``index.sketch_texts``), an
 come back in scan order with their sketches, which the index takes as it takes cached ones.
 
 A scan of less than ``MIN_BYTES`` of lists never starts a process (two cost ~0.3 GB and
-~0.4 s to start); where no process can be started the index sketches in threads as before. Either way the sketches, and
-so the findings, are the same.
+~0.4 s to start). Where no process can be started, or once a worker has failed, the index
+sketches the rest in threads as before. Either way the sketches, and so the findings, are the
+same.
 
 Invariant: files are yielded in the order they were read, whatever order the workers finish
 in (text ids follow it).
@@ -97,7 +98,7 @@ class Sketcher:
         def send() -> Iterator[tuple[str, ParsedList]]:
             nonlocal size
             todo = [(d, p) for d, p in group if d not in known and p.abstracts]
-            pool = self._start() if todo else None
+            pool = self._start() if todo and not self._failed else None
             job = None
             if pool is not None:
                 try:

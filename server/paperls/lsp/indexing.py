@@ -86,9 +86,9 @@ async def extract_topics(ls: PaperServer, items: list[tuple[int, str]],
     Recording runs on the event loop (~0.6 ms a text), so it gives way to the user: one text
     at a time, and in the ``background`` fill of the whole workspace, while the client is busy
     (a message in the last ``ACTIVE_S``), a pause after each; an opened list's new texts go at
-    full speed. Recorded back to back, the 98.8k corpora kept the loop and the interpreter lock busy
-    for three minutes after a scan: stdio hover p99 25 ms, completion p99 29 ms, against 7.6
-    and 10 ms without it. The worker meanwhile extracts the next chunk."""
+    full speed. Recorded back to back, the 98.8k corpora kept the loop and the interpreter
+    lock busy for minutes after a scan: stdio hover p99 25 ms, completion p99 29 ms, against
+    7.6 and 10 ms without it. The worker meanwhile extracts the next chunk."""
     model = ls.model
     loop = asyncio.get_running_loop()
     pool = await topic_worker(ls)
@@ -107,8 +107,7 @@ async def extract_topics(ls: PaperServer, items: list[tuple[int, str]],
             # but never stops it (stdio hover p99 14 -> 8 ms, completion 15 -> 4 ms with the
             # vocabulary it had).
             waited = 0.0
-            while time.monotonic() - ls.last_message < ACTIVE_S and waited < MAX_WAIT_S \
-                    and model is ls.model:
+            while _client_busy(ls) and waited < MAX_WAIT_S and model is ls.model:
                 await asyncio.sleep(ACTIVE_S / 2)
                 waited += ACTIVE_S / 2
         ahead = submit(i + TOPIC_CHUNK)
@@ -118,8 +117,12 @@ async def extract_topics(ls: PaperServer, items: list[tuple[int, str]],
                     ahead.cancel()
                 return  # a scan replaced the model
             model.add_topics([tid], [got])
-            busy = background and time.monotonic() - ls.last_message < ACTIVE_S
-            await asyncio.sleep(YIELD_S if busy else 0)
+            await asyncio.sleep(YIELD_S if background and _client_busy(ls) else 0)
+
+
+def _client_busy(ls: PaperServer) -> bool:
+    """Whether the client sent anything in the last ``ACTIVE_S``."""
+    return time.monotonic() - ls.last_message < ACTIVE_S
 
 
 def fill_topics_for(ls: PaperServer, uri: str) -> None:
