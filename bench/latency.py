@@ -1,8 +1,8 @@
 """Latency through the real server over stdio, on the full corpora.
 
 Starts ``paperls serve`` with ../shared/corpora as its workspace folder (a fresh cache folder:
-a cold start), opens one list, and times: ``initialize``; the first diagnostics of the opened
-file; the end of the initial index; diagnostics after an edit; then hover, definition,
+a cold start), opens one list, and times: ``initialize`` (from the process's start); the first
+diagnostics of the opened file (from its opening, and from the process's start); the end of the initial index; diagnostics after an edit; then hover, definition,
 references and completion at random abstracts (p50 and p99 over many requests). The server
 extracts topics in the background and pauses while the client is busy, so completion sees the
 phrases recorded before the requests began; ``--full-vocabulary`` waits until every abstract's
@@ -31,6 +31,7 @@ def pct(xs: list[float], p: float) -> float:
 def run(requests: int = 200, seed: int = 3, full_vocabulary: bool = False) -> dict:
     rng = random.Random(seed)
     env = dict(os.environ, XDG_CACHE_HOME=tempfile.mkdtemp(prefix="paperls-bench-cache-"))
+    t_spawn = time.perf_counter()
     c = RawServer(env=env)
     root = CORPORA.as_uri()
     out: dict[str, Any] = {}
@@ -51,6 +52,8 @@ def run(requests: int = 200, seed: int = 3, full_vocabulary: bool = False) -> di
     t, _ = c.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
                   and m["params"]["uri"] == uri)
     out["first_diagnostics_of_opened_file_ms"] = (t - t_open) * 1000
+    # initialize may be answered while the server still loads: what the user waits for is this
+    out["first_diagnostics_from_process_start_ms"] = (t - t_spawn) * 1000
     t, msg = c.wait(lambda m: m.get("method") == "window/logMessage"
                     and m["params"]["message"].startswith("indexed "), timeout=300)
     out["initial_index_s"] = t - t_init

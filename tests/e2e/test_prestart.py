@@ -1,5 +1,6 @@
-"""A second start answers ``initialize`` from memory, once, with the server's own answer; the
-server then works as after an ordinary start. Driven over raw stdio, as an editor does."""
+"""A start answers ``initialize`` before the protocol library loads, once, with the server's own
+answer; the server then works as after an ordinary start. Driven over raw stdio, as an editor
+does."""
 
 from __future__ import annotations
 
@@ -66,18 +67,16 @@ def session(cache: Path, folder: Path, **env) -> tuple[dict, list[dict]]:
     return got[0], got
 
 
-def test_a_second_start_answers_initialize_from_memory_once(tmp_path):
+def test_initialize_is_answered_early_once_with_the_servers_own_answer(tmp_path):
     folder = tmp_path / "lists"
     folder.mkdir()
     a = example_text(TONY_A)
     (folder / "a.txt").write_text(a + "\n" + a.splitlines()[1] + "\n", encoding="utf-8")
     cache = tmp_path / "cache"
-    first, _ = session(cache, folder)
-    answers = list((cache / "paperls" / "initialize-answers").glob("*.json"))
-    assert len(answers) == 1  # remembered after the ordinary start
-    assert json.loads(answers[0].read_text()) == first["result"]
-    second, messages = session(cache, folder)
-    assert second == first  # the same answer, from memory
+    first, messages = session(cache, folder)  # a first start: nothing remembered
     assert sum(1 for m in messages if m.get("id") == 1) == 1  # not sent twice
-    plain, _ = session(cache, folder, PAPERLS_PRESTART="0")
+    assert first["result"]["capabilities"]["positionEncoding"] == "utf-16"
+    # the shipped answer applied: nothing needed remembering
+    assert not list(cache.glob("paperls/initialize-answers/*.json"))
+    plain, _ = session(cache, folder, PAPERLS_PRESTART="0")  # the server answering itself
     assert plain == first

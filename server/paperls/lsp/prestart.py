@@ -1,18 +1,21 @@
 """Answer ``initialize`` before the protocol library has loaded (stdio only).
 
-Importing pygls and lsprotocol takes most of a second (lsprotocol's types alone ~0.4 s), and a
-client waits for the ``initialize`` answer before anything else. That answer is a pure function
-of this build and of what the client sent (its capabilities and initialization options), so
-the server remembers it: a client that starts paperls again with the same request gets the
-remembered answer at once, from the standard library alone, while the server loads. The
-request is then handed to the server as if it had just arrived, and the server's own answer to
-it, equal to the one sent, is not sent twice (if it differs, the memory is replaced and a
-warning logged: the client has what the build answered last time, which only a changed build
-can make different, and the key includes the build).
+Importing pygls and lsprotocol takes most of a second (lsprotocol's types alone ~0.3 s), and a
+client waits for the ``initialize`` answer before anything else. That answer is a function of
+this build and of one thing the client sends: the position encodings it takes (pygls's builder
+reads a few more capabilities, but with the features this server registers they change nothing
+but whether ``willSave`` is said to be false). So the build ships its answer
+(``initialize-answer.json``, written by ``scripts/initialize_answer.py`` from the server
+itself; a test compares it with pygls's answer over every capability the builder reads), and
+any ``initialize`` is answered from it with the standard library alone while the server loads,
+if the installed pygls and lsprotocol are the ones it was made with. Otherwise the answer the
+server gave this client last time is used (remembered in the cache folder, keyed by the build
+and the client's capabilities), and failing that the start goes the ordinary way.
 
-The first start of a build for a client, or any request that is not a plain ``initialize``,
-goes the ordinary way. Nothing of a user's text is stored: only the client's capabilities'
-digest and the server's capabilities.
+The request is then handed to the server as if it had just arrived, and the server's own
+answer to it is not sent twice (if it differs, a warning is logged and it is remembered for
+next time). Nothing of a user's text is stored: only a digest of the client's capabilities and
+the server's capabilities.
 """
 
 from __future__ import annotations
@@ -43,14 +46,62 @@ def start(cache_dir: Path) -> tuple[BinaryIO, BinaryIO]:
         msg = None
     if not isinstance(msg, dict) or msg.get("method") != "initialize" or "id" not in msg:
         return replay, stdout
-    path = cache_dir / _ANSWERS / f"{_key(msg.get('params'))}.json"
-    try:
-        result = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        result = None
+    params = msg.get("params")
+
+    def memory() -> Path:
+        return cache_dir / _ANSWERS / f"{_key(params)}.json"
+
+    result = answer(params)
+    shipped = result is not None
+    if not shipped:
+        try:
+            result = json.loads(memory().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            result = None
     if result is not None:
         _write(stdout, {"jsonrpc": "2.0", "id": msg["id"], "result": result})
-    return replay, Once(stdout, msg["id"], result, path)
+    return replay, Once(stdout, msg["id"], result, None if shipped else memory)
+
+
+_SHIPPED = Path(__file__).with_name("initialize-answer.json")
+_ENCODINGS = ("utf-8", "utf-16", "utf-32")  # what pygls (and so this server) can count in
+
+
+def answer(params) -> dict | None:
+    """The server's ``initialize`` result for these parameters, from the shipped answer; None
+    when it does not apply (other protocol library versions, or parameters pygls would not
+    take as an ``initialize``)."""
+    if not isinstance(params, dict) or not isinstance(params.get("capabilities"), dict) \
+            or "processId" not in params:
+        return None
+    try:
+        shipped = json.loads(_SHIPPED.read_text(encoding="utf-8"))
+        from importlib.metadata import version
+
+        if shipped["made with"] != {"pygls": version("pygls"),
+                                    "lsprotocol": version("lsprotocol")}:
+            return None
+        result = shipped["result"]
+    except Exception:  # noqa: BLE001 - no shipped answer only means the ordinary start
+        return None
+    from .. import __version__
+
+    caps = params["capabilities"]
+    general = caps.get("general") if isinstance(caps.get("general"), dict) else {}
+    wanted = general.get("positionEncodings")
+    # pygls takes the client's first encoding it knows, and UTF-16 when there is none.
+    result["capabilities"]["positionEncoding"] = next(
+        (e for e in wanted if e in _ENCODINGS), "utf-16") if isinstance(wanted, list) \
+        else "utf-16"
+    doc = caps.get("textDocument") if isinstance(caps.get("textDocument"), dict) else {}
+    sync = doc.get("synchronization") if isinstance(doc.get("synchronization"), dict) else {}
+    for key in ("willSave", "willSaveWaitUntil"):
+        # pygls answers `client's value and registered`: absent when the client says nothing,
+        # false otherwise (this server registers neither).
+        if sync.get(key) is not None:
+            result["capabilities"]["textDocumentSync"][key] = False
+    result["serverInfo"]["version"] = __version__
+    return result
 
 
 def _key(params) -> str:
@@ -124,10 +175,11 @@ class Replay(io.RawIOBase):
 
 class Once:
     """stdout that holds back the server's own answer to the ``initialize`` already answered
-    (and remembers the answer for next time)."""
+    (and remembers the answer for next time when it was not the shipped one)."""
 
-    def __init__(self, stdout: BinaryIO, init_id, sent: dict | None, path: Path) -> None:
-        self._stdout, self._id, self._sent, self._path = stdout, init_id, sent, path
+    def __init__(self, stdout: BinaryIO, init_id, sent: dict | None, memory) -> None:
+        # memory: where the server's answer is remembered; None when the shipped one was sent
+        self._stdout, self._id, self._sent, self._memory = stdout, init_id, sent, memory
         self._waiting = True
 
     def write(self, data: bytes) -> int:
@@ -142,6 +194,9 @@ class Once:
                 result = msg.get("result")
                 if result is not None and result != self._sent:
                     self._remember(result)
+                elif result is None and self._sent is not None:
+                    log.warning("initialize was answered early, but the server refused it: %s",
+                                msg.get("error"))
                 if self._sent is not None:
                     return len(data)  # the client has it already
         n = self._stdout.write(data)
@@ -154,12 +209,18 @@ class Once:
         self._stdout.close()
 
     def _remember(self, result: dict) -> None:
+        if self._memory is None:  # only a stale shipped answer (or a bug) can get here
+            log.warning("the shipped initialize answer differs from the server's: "
+                        "initialize-answer.json is stale (scripts/initialize_answer.py)")
+            return
         if self._sent is not None:
-            log.warning("the remembered initialize answer differed from the server's; replaced")
+            log.warning("the initialize answer sent early differed from the server's; the "
+                        "server's is remembered for the next start")
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self._path.with_suffix(f".{os.getpid()}.tmp")
+            path = self._memory()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps(result), encoding="utf-8")
-            os.replace(tmp, self._path)
+            os.replace(tmp, path)
         except OSError as err:  # a read-only cache only costs the next start its speed
             log.info("initialize answer not remembered: %s", err)
