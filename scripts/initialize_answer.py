@@ -12,25 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
+from paperls.lsp.prestart import server_answer  # noqa: E402
+
 OUT = Path(__file__).resolve().parents[1] / "server" / "paperls" / "lsp" / "initialize-answer.json"
-
-
-def server_answer(params: dict) -> dict:
-    """What the server answers to an ``initialize`` with these parameters: pygls's own
-    ``initialize`` (this server's handler included), in process, as JSON."""
-    from lsprotocol import types
-
-    from paperls.lsp.server import server
-
-    proto = server.protocol
-    steps = proto.lsp_initialize(proto._converter.structure(params, types.InitializeParams))
-    try:
-        handler, args, _ = next(steps)  # the server's own initialize handler first
-        handler(*args)
-        steps.send(None)
-    except StopIteration as done:
-        return proto._converter.unstructure(done.value, types.InitializeResult)
-    raise AssertionError("pygls's initialize asked for more than the server's handler")
 
 
 def main() -> None:

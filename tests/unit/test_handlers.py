@@ -101,3 +101,15 @@ def test_positions_past_the_end_and_unknown_documents(tmp_path):
     assert got is not None and "GPT-4o" in got.contents.value
     unknown = types.TextDocumentIdentifier("file:///nowhere/x.txt")
     assert navigation.on_hover(ls, types.HoverParams(unknown, types.Position(0, 0))) is None
+
+
+def test_before_the_first_scan_lands_findings_name_other_lists_as_after(tmp_path):
+    """Lists read before the workspace's scan lands (opened, or asked for diagnostics) are in
+    a model of their own: its findings named the other list by its full URI, and the same
+    finding changed its text (and a pull client's result id) when the scan landed."""
+    from paperls.lsp import publishing
+
+    ls, uri, _ = server(tmp_path, example_text(TONY_A))
+    messages = [d.message for d in publishing.diagnostics_for(ls, documents.canonical(uri))]
+    assert any(f"also in {TONY_B}:3" in m for m in messages), messages
+    assert not any("file:" in m for m in messages)

@@ -17,7 +17,6 @@ from ..core.marks import FILE_NAME as MARKS_FILE
 from ..core.parse import ParsedList, parse
 from ..host import loader, references, scan
 from ..host.marks import read_marks
-from ..host.paths import display_name as path_display_name
 from .state import PaperServer
 
 
@@ -55,10 +54,7 @@ def to_client(ls: PaperServer, uri: str) -> str:
 
 def display_name(ls: PaperServer, uri: str) -> str:
     """The list's path relative to its workspace folder (what messages and labels show)."""
-    path = to_fs_path(uri) if uri.startswith("file:") else None
-    if path is None:
-        return uri.rsplit("/", 1)[-1]
-    return path_display_name(Path(path), ls.real_roots or ls.roots)
+    return ls.display_name(uri)
 
 
 def editor_text(ls: PaperServer, uri: str) -> str | None:

@@ -192,7 +192,7 @@ def _build(ls: PaperServer, report: Callable[[int, int], None],
     fresh, stats = loader.load(
         ls.roots, settings.include, settings.exclude, int(settings.max_file_size_mb * 1e6),
         settings.near_threshold, warnings.append, cache_dir=cache_dir, key=documents.path_uri,
-        namer=lambda u: documents.display_name(ls, u), progress=report,
+        namer=ls.display_name, progress=report,
         with_references=settings.reference_files, defer_save=True, processes=True)
     fresh.set_threshold(settings.near_threshold, settings.possible_threshold)
     if stats.cached_files:

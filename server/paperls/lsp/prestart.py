@@ -104,6 +104,26 @@ def answer(params) -> dict | None:
     return result
 
 
+def server_answer(params: dict) -> dict:
+    """What the server answers to an ``initialize`` with these parameters: pygls's own
+    ``initialize`` (this server's handler included), in process, as JSON. What the shipped
+    answer is made from (scripts/initialize_answer.py) and checked against (tests); it loads
+    the whole server."""
+    from lsprotocol import types
+
+    from .server import server
+
+    proto = server.protocol
+    steps = proto.lsp_initialize(proto._converter.structure(params, types.InitializeParams))
+    try:
+        handler, args, _ = next(steps)  # the server's own initialize handler first
+        handler(*args)
+        steps.send(None)
+    except StopIteration as done:
+        return proto._converter.unstructure(done.value, types.InitializeResult)
+    raise AssertionError("pygls's initialize asked for more than the server's handler")
+
+
 def _key(params) -> str:
     """The build and what of the request decides the answer."""
     from .. import __version__

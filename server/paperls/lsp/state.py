@@ -16,9 +16,11 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
 
 from .. import __version__
 from ..core.workspace import Workspace
+from ..host.paths import display_name
 from ..host.settings import Settings
 from .protocol import PaperProtocol
 
@@ -83,8 +85,9 @@ class PaperServer(LanguageServer):
         """Workspace folders as the client named them (shown to users; links kept)."""
         self.real_roots: list[Path] = []
         """The same folders resolved: what containment checks compare against."""
-        self.model = Workspace(self.settings.near_threshold)
-        """The workspace model (index, topics); replaced whole when a scan lands."""
+        self.model = Workspace(self.settings.near_threshold, namer=self.display_name)
+        """The workspace model (index, topics); replaced whole when a scan lands. Lists read
+        before the first scan lands (opened, or asked for diagnostics) are named as after."""
         self.client_uris: dict[str, str] = {}
         """Canonical URI -> the URI under which the client opened the document."""
         self.published: set[str] = set()
@@ -107,6 +110,13 @@ class PaperServer(LanguageServer):
         self.landed: asyncio.Event | None = None
         """Set when a scan has landed (made on the loop when first needed)."""
         self._tasks: set[asyncio.Task] = set()
+
+    def display_name(self, uri: str) -> str:
+        """A list's path relative to its workspace folder (what messages and labels show)."""
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        if path is None:
+            return uri.rsplit("/", 1)[-1]
+        return display_name(Path(path), self.real_roots or self.roots)
 
     def scan_landed(self) -> asyncio.Event:
         if self.landed is None:
