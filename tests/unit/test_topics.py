@@ -100,8 +100,17 @@ def test_word_rarity_reads_wordfreq_table_as_wordfreq_does():
     and inflected words), so topics rank as they did through wordfreq's tokenizer."""
     from wordfreq import zipf_frequency
 
-    from paperls.core.topics import _zipf
+    from paperls.core.topics import _english_rarity, _plain_latin, _zipf
 
     for word in ("the", "of", "autoencoders", "transformer", "segmentation", "zzqxv",
-                 "a", "parsing", "underwater"):
+                 "a", "parsing", "underwater",
+                 # accented words of French and German abstracts take the same path
+                 "données", "évaluation", "über", "café", "naïve", "traitement"):
         assert _zipf(word) == zipf_frequency(word, "en"), word
+    assert _plain_latin("données") and _plain_latin("évaluation")
+    # What wordfreq's tokenizer changes goes through it: case folding ("straße" -> "strasse"),
+    # composing a decomposed accent, a modifier apostrophe, another script inside a word.
+    for word in ("straße", "de\u0301ja", "generatorʼs", "在ubuntu"):
+        assert not _plain_latin(word), word
+        assert _english_rarity(word) == min(1.0, max(0.0, (6.5 - zipf_frequency(word, "en"))
+                                                     / 5.0)), word

@@ -8,6 +8,8 @@ parameters").
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 from dataclasses import dataclass
 
@@ -19,6 +21,7 @@ GIST_MAX = 240
 GIST_CONTRIBUTION = 1.0  # title words in the gist 0.465 -> 0.472 (bench/headlines.py; first sentence 0.363)
 
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|Fig|Eq|approx|resp|Sec|No)\.)$", re.I)
+_ABBREV_TAIL = 10
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9$\\])")
 _CLAIM = re.compile(
     r"\b(?:we|this (?:paper|work|report|study|article)|our (?:method|approach|model|system|work)|"
@@ -61,16 +64,25 @@ class Summary:
 
 def sentences(text: str) -> list[str]:
     """Split an abstract into sentences, keeping "e.g." and "et al." inside."""
+    return list(_sentences(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _sentences(text: str) -> tuple[str, ...]:
+    """``sentences``, kept for the last texts: a hover splits its abstract for the gist, the
+    figures and the headline (a tenth of a first hover's time)."""
     parts: list[str] = []
     buf = ""
     for piece in _SENT_END.split(text):
         buf = f"{buf} {piece}" if buf else piece
-        if not _ABBREV.search(buf):
+        # An abbreviation ends the buffer or nothing does: its last characters decide (the
+        # longest, "approx.", is 7, and the one before it decides the word boundary).
+        if not _ABBREV.search(buf[-_ABBREV_TAIL:]):
             parts.append(buf.strip())
             buf = ""
     if buf:
         parts.append(buf.strip())
-    return [p for p in parts if p]
+    return tuple(p for p in parts if p)
 
 
 def gist(text: str, topics: list[Phrase] | None = None) -> str:
@@ -126,6 +138,8 @@ def figures(text: str, limit: int = 5, own: str | None = None) -> list[str]:
     name, which is never another system."""
     out: list[str] = []
     for sent in sentences(text):
+        if not _DIGIT.search(sent):
+            continue  # every figure has a digit: most sentences have none
         prev_end, prev_label = -1, None
         for m in _FIGURE.finditer(sent):
             fig = " ".join(m.group(0).split()).rstrip(" .,;")
@@ -149,6 +163,7 @@ def figures(text: str, limit: int = 5, own: str | None = None) -> list[str]:
     return out
 
 
+_DIGIT = re.compile(r"\d")
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|or))\s*(?:,|,?\s*(?:and|or)\s+)?\s*", re.I)
 _COUNT = re.compile(r"(?:million|billion|thousand|trillion|[BMKT])$")
 
@@ -368,7 +383,10 @@ def title_parts(topics: list[Phrase], limit: int = 4, text: str = "") -> list[st
             n = len(keys)
             if not keys or keys & seen or n > budget + 1 or (n == 1 and not is_name(c)):
                 continue
-            v = sum(odds.get(k, 0.0) - HEADLINE_ODDS for k in keys)
+            # fsum: the exact sum, whatever order the set gives its words (a plain sum's
+            # last bit, and so the choice between phrases of the same words, changed with
+            # the interpreter's hash seed: one headline in one run, another in the next).
+            v = math.fsum(odds.get(k, 0.0) - HEADLINE_ODDS for k in keys)
             if v > value or (len(parts) < MIN_PARTS and not best):  # never a bare headline
                 best, value = c, v
         if not best:

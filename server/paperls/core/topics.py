@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -140,7 +141,7 @@ def key_of(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def _english_rarity(word: str) -> float:
     """0 for the commonest English words, up to 1 for words English text hardly uses."""
-    if word.isascii() and word.isalpha() and word.islower():
+    if word.isalpha() and word.islower() and (word.isascii() or _plain_latin(word)):
         z = _zipf(word)
     else:
         from wordfreq import zipf_frequency  # deferred: keeps its data off the start-up path
@@ -154,6 +155,15 @@ def _frequencies() -> dict[str, float]:
     from wordfreq import get_frequency_dict
 
     return get_frequency_dict("en", "best")
+
+
+def _plain_latin(word: str) -> bool:
+    """An accented word of the Latin alphabets ("données", "évaluation") that wordfreq's
+    tokenizer keeps as it is (no case folding to do, composed): its table has it as written.
+    French and other non-English abstracts are mostly such words, and each first cost ~50 us
+    in the tokenizer."""
+    return max(word) < "\u0250" and word.casefold() == word \
+        and unicodedata.is_normalized("NFC", word)
 
 
 def _zipf(word: str) -> float:

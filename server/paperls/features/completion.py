@@ -45,7 +45,7 @@ class CompletionResult:
 @dataclass(slots=True)
 class _Offer:
     key: str  # the vocabulary's key (case folded)
-    form: str  # the most written form
+    form: str | None  # the most written form; looked up for the shown items only
     abstracts: int
     words: int
     typed: int  # how many typed words it continues
@@ -104,8 +104,10 @@ def complete(ws: Workspace, doc: str, line_text: str, line: int, col: int,
     if not offers:
         _loose(ws, offers, before, {key_of(k) for k in own})
     ranked = _shorter_first(_without_stubs(sorted(
-        offers.values(), key=lambda o: (-o.typed, -o.score, o.key))))
-    for i, o in enumerate(ranked[: max_items - len(out)]):
+        offers.values(), key=lambda o: (-o.typed, -o.score, o.key))), max_items - len(out))
+    for i, o in enumerate(ranked):
+        if o.form is None:
+            o.form = ws.vocabulary.form(o.key)
         n = o.abstracts
         what = "topic" if o.topic is not None else "phrase"
         detail = f"{what} · in {n} abstract{'s' if n != 1 else ''}"
@@ -130,7 +132,7 @@ def _offer(ws: Workspace, offers: dict[str, _Offer], key: str, df: int, typed: i
     """One vocabulary key as an offer (singular and plural are two: the user picks)."""
     o = offers.get(key)
     if o is None:
-        offers[key] = _Offer(key, ws.vocabulary.form(key), df, len(key.split()), typed, start,
+        offers[key] = _Offer(key, None, df, len(key.split()), typed, start,
                              ws.catalog.get(key_of(key)))
     elif typed > o.typed:
         o.typed, o.start = typed, start
@@ -213,12 +215,16 @@ def in_typed_case(phrase: str, typed: str) -> str:
     return first + sep + rest
 
 
-def _shorter_first(ranked: list[_Offer]) -> list[_Offer]:
-    """Put an offered phrase right before the longer offers it begins ("GPT-4o" before
-    "GPT-4o System Card"), as a trie would, keeping the ranking otherwise."""
+def _shorter_first(ranked: list[_Offer], limit: int) -> list[_Offer]:
+    """The first ``limit`` offers, each offered phrase right before the longer offers it
+    begins ("GPT-4o" before "GPT-4o System Card"), as a trie would, keeping the ranking
+    otherwise."""
     by_key = {o.key: o for o in ranked}
-    out, done = [], set()
+    out: list[_Offer] = []
+    done: set[str] = set()
     for o in ranked:
+        if len(out) >= limit:
+            break  # the rest is never shown (a common word offers hundreds)
         words = o.key.split()
         for n in range(1, len(words)):
             head = by_key.get(" ".join(words[:n]))
@@ -228,7 +234,7 @@ def _shorter_first(ranked: list[_Offer]) -> list[_Offer]:
         if o.key not in done:
             done.add(o.key)
             out.append(o)
-    return out
+    return out[:limit]
 
 
 def _snippet(ws: Workspace, o: _Offer) -> str:

@@ -18,15 +18,12 @@ class HoverResult:
     end: int
 
 
+_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>#|"})
+
+
 def _md(text: str) -> str:
     """Escape Markdown in text taken from an abstract (it may hold `*`, `_`, `[`)."""
-    out = []
-    for ch in text:
-        if ch in "\\`*_[]<>#|":
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_ESCAPES)
 
 
 def hover(ws: Workspace, doc: str, line: int, col: int) -> HoverResult | None:
