@@ -2,4 +2,5 @@
 
 from .cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # a spawned worker process imports its parent's main module
+    raise SystemExit(main())
