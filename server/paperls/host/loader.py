@@ -71,8 +71,9 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
 
     def items():
         # Files are read and parsed as the index takes them, so that sketching (worker
-        # processes or two threads) overlaps the reading, and each file's text is let go once parsed (the parse keeps
-        # its lines; the cache needs only the file's size, time and digest).
+        # processes or two threads) overlaps the reading, and each file's text is let go once
+        # parsed (the parse keeps its lines; the cache needs only the file's size, time and
+        # digest).
         nonlocal read
         t = time.perf_counter()
         for path, r in scan.read_lists(candidates, max_bytes, warn):

@@ -52,11 +52,6 @@ def to_client(ls: PaperServer, uri: str) -> str:
     return uri
 
 
-def display_name(ls: PaperServer, uri: str) -> str:
-    """The list's path relative to its workspace folder (what messages and labels show)."""
-    return ls.display_name(uri)
-
-
 def editor_text(ls: PaperServer, uri: str) -> str | None:
     """The editor's text of an open document, or None when it is not open."""
     client = ls.client_uris.get(uri)

@@ -13,9 +13,10 @@ server gave this client last time is used (remembered in the cache folder, keyed
 and the client's capabilities), and failing that the start goes the ordinary way.
 
 The request is then handed to the server as if it had just arrived, and the server's own
-answer to it is not sent twice (if it differs, a warning is logged and it is remembered for
-next time). Nothing of a user's text is stored: only a digest of the client's capabilities and
-the server's capabilities.
+answer to it is not sent twice. If it differs from what was sent, a warning is logged; a
+remembered answer is then replaced, while a differing shipped one means the JSON file is stale
+(the test fails until it is written again). Nothing of a user's text is stored: only a digest
+of the client's capabilities and the server's capabilities.
 """
 
 from __future__ import annotations

@@ -118,12 +118,12 @@ def mark_actions(ls: PaperServer, uri: str, line: int, diags) -> list[types.Code
         except OSError:
             return []
     out = []
-    name = documents.display_name(ls, uri)
+    name = ls.display_name(uri)
     for c in [c for c in ls.model.index.copies(uri, line) if not c.exact][:3]:
         other = ls.model.index.key_of(c.doc, c.line)
         if other is None:
             continue
-        there = f"{documents.display_name(ls, c.doc)}:{c.line + 1}"
+        there = f"{ls.display_name(c.doc)}:{c.line + 1}"
         text = marks.mark_line(mine, other, f"{name}:{line + 1} | {there}") + "\n"
         out.append(types.CodeAction(
             title=f"Not a duplicate: mark this and {there} as different papers",

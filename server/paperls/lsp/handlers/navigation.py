@@ -47,13 +47,13 @@ def on_similar(ls: PaperServer, params) -> list[dict]:
         return []
     return [{"uri": documents.to_client(ls, t.doc), "range": rng(ls, t.doc, t.line, t.start, t.end),
              "exact": t.exact, "similarity": t.similarity, "title": matching.title_of(ls.model, t),
-             "label": f"{documents.display_name(ls, t.doc)}:{t.line + 1}"}
+             "label": f"{ls.display_name(t.doc)}:{t.line + 1}"}
             for t in matching.definition(ls.model, found[0], found[2])]
 
 
 def _places(ls: PaperServer, places) -> list[dict]:
     return [{"uri": documents.to_client(ls, p.doc), "range": rng(ls, p.doc, p.line, p.start, p.end),
-             "score": p.score, "label": f"{documents.display_name(ls, p.doc)}:{p.line + 1}",
+             "score": p.score, "label": f"{ls.display_name(p.doc)}:{p.line + 1}",
              "title": p.label} for p in places]
 
 
@@ -75,7 +75,7 @@ async def on_workspace_symbol(ls: PaperServer, params: types.WorkspaceSymbolPara
         if loc is not None:
             out.append(types.SymbolInformation(
                 name=p.label, kind=types.SymbolKind.String, location=loc,
-                container_name=f"{documents.display_name(ls, p.doc)}:{p.line + 1}"))
+                container_name=f"{ls.display_name(p.doc)}:{p.line + 1}"))
     return out
 
 
