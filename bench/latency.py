@@ -2,8 +2,9 @@
 
 Starts ``paperls serve`` with ../shared/corpora as its workspace folder (a fresh cache folder:
 a cold start), opens one list, and times: ``initialize`` (from the process's start); the first
-diagnostics of the opened file (from its opening, and from the process's start); the end of the initial index; diagnostics after an edit; then hover, definition,
-references and completion at random abstracts (p50 and p99 over many requests). The server
+diagnostics of the opened file (from its opening, and from the process's start); the end of the
+initial index; diagnostics after an edit; then hover, definition, references and completion at
+random abstracts (p50 and p99 over many requests). The server
 extracts topics in the background and pauses while the client is busy, so completion sees the
 phrases recorded before the requests began; ``--full-vocabulary`` waits until every abstract's
 are in (about three minutes for the corpora here).

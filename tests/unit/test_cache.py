@@ -77,7 +77,7 @@ def test_a_warm_start_builds_its_tables_while_reading_and_still_sees_a_change(
     built = []  # every build of LSH tables, whether from the cache or after the reading
     real = index.Index._add_static
     monkeypatch.setattr(index.Index, "_add_static",
-                        lambda self, tids, rows: built.append(len(tids)) or real(self, tids, rows))
+                        lambda self, tids, held: built.append(len(tids)) or real(self, tids, held))
     with_near_copy(workspace)
     cold, _ = load(workspace, tmp_path / "cache")
     built.clear()
