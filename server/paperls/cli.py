@@ -106,7 +106,7 @@ def _stdin_list(args: argparse.Namespace, ws) -> str:
     return name
 
 
-def _findings(ws, found, settings, select: list[str], ignore: list[str]) -> list[dict]:
+def _findings(ws, found, settings) -> list[dict]:
     """Every finding as a plain dict; duplicates carry their paper's cluster (of ``found``)."""
     from .features.diagnostics import DUPLICATE_CODES, document_diagnostics
 
@@ -114,8 +114,6 @@ def _findings(ws, found, settings, select: list[str], ignore: list[str]) -> list
     out = []
     for doc in sorted(ws.index.docs) + sorted(ws.refs.files):
         for d in document_diagnostics(ws, doc, settings.severities()):
-            if not _wanted(d.code, select, ignore):
-                continue
             f = {"path": doc, "line": d.line + 1, "column": d.start + 1,
                  "end_column": max(d.end, d.start) + 1, "severity": d.severity, "code": d.code,
                  "message": d.message}
@@ -152,11 +150,33 @@ def _fix(ws, args, warn) -> bool:
     return changed
 
 
+def _check_cache(args: argparse.Namespace, roots: list[Path], settings):
+    """The check cache, this request and the workspace's revision; None when the check may
+    not use one (no cache, standard input, a fix, another engine)."""
+    if (args.no_cache or not roots or STDIN in args.paths or args.fix or args.diff
+            or args.engine != "single"):
+        return None
+    from .host import check_cache
+    from .host.paths import default_cache_directory
+    from .host.scan import REFERENCE_GLOBS
+    from .host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+
+    directory = Path(args.cache_dir) if args.cache_dir else default_cache_directory()
+    request = {"cwd": os.getcwd(), "paths": args.paths,
+               "roots": [str(r.resolve()) for r in roots], "exclude": args.exclude or [],
+               "max_mb": args.max_file_size_mb, "threshold": args.threshold,
+               "settings": repr(settings)}
+    rev = check_cache.revision(roots, DEFAULT_INCLUDE + REFERENCE_GLOBS,
+                               DEFAULT_EXCLUDE + list(args.exclude or []))
+    return check_cache.CheckCache(directory, roots), request, rev
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    from . import output
-    from .features.papers import papers, summary_line
+    import time
+
     from .host.settings import from_client, read_project
 
+    started = time.perf_counter()
     roots, warnings = _roots(args.paths, stdin=True)
     project, problems = read_project([r for r in roots if r.is_dir()])
     settings, more = from_client(project)
@@ -167,29 +187,70 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("paperls: --engine dask checks files on disk: no standard input, no --fix",
               file=sys.stderr)
         return 2
-    ws, stats = _load(args, roots, warnings, settings)
-    warnings += _not_lists(roots, ws, args.max_file_size_mb)
+    say = (lambda m: None) if args.quiet else (lambda m: print(f"paperls: {m}", file=sys.stderr))
+    kept = _check_cache(args, roots, settings)
+    if kept is not None:
+        report = kept[0].load(kept[1], kept[2])
+        if report is not None:  # nothing changed since the last check: print it again
+            for w in warnings + report["warnings"]:
+                say(w)
+            return _print_check(args, report, time.perf_counter() - started,
+                                " (nothing changed since the last check)")
+    early, report, stats = _check(args, roots, settings, warnings, say)
+    if early is not None:
+        return early
+    if kept is not None:
+        kept[0].save(kept[1], kept[2], stats.digests, report)
+    return _print_check(args, report, stats.seconds, f" ({_n(stats.cached_files, 'list')} "
+                        "from the cache)" if stats.cached_files else "")
+
+
+def _check(args: argparse.Namespace, roots: list[Path], settings, warnings: list[str], say):
+    """Index the lists (fixing them first with ``--fix``), say every warning, and build what
+    the check prints as plain values. Returns an exit code instead when the check ends here
+    (no list, or ``--diff``), else None, with the report and the load's figures."""
+    from . import output
+    from .features.papers import papers
+
+    said: list[str] = []
+    ws, stats = _load(args, roots, said, settings)
+    said += _not_lists(roots, ws, args.max_file_size_mb)
     if STDIN in args.paths:
         _stdin_list(args, ws)
-    say = (lambda m: None) if args.quiet else (lambda m: print(f"paperls: {m}", file=sys.stderr))
-    for w in warnings:
+    for w in warnings + said:
         say(w)
     if not ws.index.docs:
         say("no abstract lists found")
-        return 2 if warnings else 0
+        return (2 if warnings or said else 0), None, stats
     if args.fix or args.diff:
         changed = _fix(ws, args, say)
         if args.diff:
-            return 1 if changed else 0
+            return (1 if changed else 0), None, stats
         if changed:  # findings of the fixed files, as they are now
             ws, stats = _load(args, roots, [], settings)
-    select, ignore = _codes(args.select), _codes(args.ignore)
     every = papers(ws)
-    findings = _findings(ws, every, settings, select, ignore)
+    report = {
+        "findings": _findings(ws, every, settings),
+        "papers": output.plain_papers(every, str, lambda d, ln: next(
+            iter(ws.references_of(d, ln)), None)),
+        "warnings": said, "lists": stats.files + (STDIN in args.paths),
+        "abstracts": stats.abstracts if args.engine == "dask" else ws.index.abstract_count,
+        "references": _references_line(ws, args.engine == "single") if ws.refs.files else ""}
+    return None, report, stats
+
+
+def _print_check(args: argparse.Namespace, report: dict, seconds: float, note: str) -> int:
+    """Print a check's report in ``--format``, with ``--select``/``--ignore`` applied; the
+    exit code of ``--fail-on``."""
+    from . import output
+
+    select, ignore = _codes(args.select), _codes(args.ignore)
+    findings = [f for f in report["findings"] if _wanted(f["code"], select, ignore)]
     style = output.Style(sys.stdout, args.color)
     # The papers behind the findings shown (--select / --ignore may drop some).
-    shown = {(f["path"], f["line"] - 1) for f in findings}
-    found = [p for p in every if any((m.doc, m.line) in shown for m in p.members)]
+    shown = {(f["path"], f["line"]) for f in findings}
+    found = [p for p in report["papers"]
+             if any((m["path"], m["line"]) in shown for m in p["members"])]
     if args.format == "json":
         output.write_json(findings, sys.stdout)
     elif args.format == "sarif":
@@ -199,22 +260,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     elif args.format == "concise":
         output.concise(findings, sys.stdout, style)
     elif args.format == "csv":
-        output.write_csv(output.csv_rows(found, str, lambda d, ln: next(
-            iter(ws.references_of(d, ln)), None)), sys.stdout)
+        output.write_csv(output.csv_rows(found), sys.stdout)
     else:
-        output.grouped(findings, found, str, sys.stdout, style)
+        output.grouped(findings, found, sys.stdout, style)
         if not args.quiet:
             problems = sum(1 for f in findings if f.get("cluster") is None)
-            print(summary_line(found))
-            lists = stats.files + (STDIN in args.paths)
-            abstracts = stats.abstracts if args.engine == "dask" else ws.index.abstract_count
+            print(output.summary_line(found))
             print(style.dim(
-                f"{_n(lists, 'list')}, {_n(abstracts, 'abstract')}, "
-                + (_references_line(ws, args.engine == "single") if ws.refs.files else "")
-                +
-                f"{_n(len(findings), 'finding')}, {_n(problems, 'format problem')}, in "
-                f"{stats.seconds:.2f} s" + (f" ({_n(stats.cached_files, 'list')} from the cache)"
-                                            if stats.cached_files else "")))
+                f"{_n(report['lists'], 'list')}, {_n(report['abstracts'], 'abstract')}, "
+                f"{report['references']}{_n(len(findings), 'finding')}, "
+                f"{_n(problems, 'format problem')}, in {seconds:.2f} s{note}"))
     worst = min((LEVELS[f["severity"]] for f in findings), default=99)
     if args.fail_on != "never" and worst <= LEVELS[args.fail_on]:
         return 1

@@ -55,22 +55,61 @@ def concise(findings: list[dict], out: TextIO, style: Style) -> None:
                   f"{style.severity(f['severity'])}: {f['message']} [{f['code']}]\n")
 
 
-def grouped(findings: list[dict], found: list[Paper], name, out: TextIO, style: Style) -> None:
+def plain_papers(found: list[Paper], name, reference_of) -> list[dict]:
+    """The papers as plain values (what every format prints of them, and what the check cache
+    keeps). ``reference_of(doc, line)`` gives a copy's own reference link, if any (else the
+    paper's is used)."""
+    out = []
+    for p in found:
+        ref = None
+        if p.reference is not None:
+            r = p.reference.ref
+            ref = {"cite": r.cite, "file": name(p.reference.doc), "authors": r.author_line(2),
+                   "year": r.year, "doi": r.doi, "arxiv": r.arxiv}
+        members = []
+        for m in p.members:
+            link = reference_of(m.doc, m.line) or p.reference
+            r = link.ref if link is not None else None
+            members.append({
+                "path": name(m.doc), "line": m.line + 1, "relation": m.relation, "kind": m.kind,
+                "similarity": m.similarity,
+                "reference": {"key": r.key or r.cite, "file": name(link.doc), "doi": r.doi,
+                              "arxiv": r.arxiv} if r is not None else None})
+        out.append({"cluster": p.cluster, "title": p.title, "first_words": p.first_words,
+                    "reference": ref, "members": members})
+    return out
+
+
+def summary_line(found: list[dict]) -> str:
+    """ "3 papers appear in more than one list; none twice in one list." """
+    lists = [len({m["path"] for m in p["members"]}) for p in found]
+    across = sum(1 for k in lists if k > 1)
+    twice = sum(1 for p, k in zip(found, lists, strict=True) if k < len(p["members"]))
+    if not found:
+        return "No paper appears twice."
+    first = (f"{across} paper{'s appear' if across != 1 else ' appears'} in more than one list"
+             if across else "no paper appears in more than one list")
+    second = (f"{twice} paper{'s appear' if twice != 1 else ' appears'} twice in one list"
+              if twice else "none twice in one list")
+    return f"{first[0].upper()}{first[1:]}; {second}."
+
+
+def grouped(findings: list[dict], found: list[dict], out: TextIO, style: Style) -> None:
     """One block per paper (its headline, its first words, each copy with how it differs),
     then the format problems, one per line."""
     for p in found:
-        out.write(style.bold(p.title) + "\n")
-        out.write(style.dim(f"  “{p.first_words}”") + "\n")
-        if p.reference is not None:
-            r = p.reference.ref
+        out.write(style.bold(p["title"]) + "\n")
+        out.write(style.dim(f"  “{p['first_words']}”") + "\n")
+        r = p["reference"]
+        if r is not None:
             out.write(style.dim("  = " + " · ".join(x for x in (
-                f"{r.cite} in {name(p.reference.doc)}", r.author_line(2), r.year,
-                f"doi:{r.doi}" if r.doi else f"arXiv:{r.arxiv}" if r.arxiv else "") if x))
-                + "\n")
-        width = max(len(f"{name(m.doc)}:{m.line + 1}") for m in p.members)
-        for m in p.members:
-            place = f"{name(m.doc)}:{m.line + 1}"
-            out.write(f"  {place:<{width}}  {m.relation}\n")
+                f"{r['cite']} in {r['file']}", r["authors"], r["year"],
+                f"doi:{r['doi']}" if r["doi"] else f"arXiv:{r['arxiv']}" if r["arxiv"] else "")
+                if x)) + "\n")
+        width = max(len(f"{m['path']}:{m['line']}") for m in p["members"])
+        for m in p["members"]:
+            place = f"{m['path']}:{m['line']}"
+            out.write(f"  {place:<{width}}  {m['relation']}\n")
         out.write("\n")
     problems = [f for f in findings if f["code"] not in DUPLICATE_CODES]
     if problems:
@@ -81,22 +120,19 @@ def grouped(findings: list[dict], found: list[Paper], name, out: TextIO, style: 
         out.write("\n")
 
 
-def csv_rows(found: list[Paper], name, reference_of) -> list[dict]:
-    """One row per copy of each paper: what a spreadsheet or a review tool imports.
-    ``reference_of(doc, line)`` gives the copy's own reference link, if any (else the
-    paper's is used)."""
+def csv_rows(found: list[dict]) -> list[dict]:
+    """One row per copy of each paper: what a spreadsheet or a review tool imports."""
     rows = []
     for p in found:
-        for m in p.members:
-            link = reference_of(m.doc, m.line) or p.reference
-            r = link.ref if link is not None else None
+        for m in p["members"]:
+            r = m["reference"]
             rows.append({
-                "cluster": p.cluster, "title": p.title, "list": name(m.doc), "line": m.line + 1,
-                "kind": m.kind,
-                "similarity": "" if m.similarity is None else f"{m.similarity:.3f}",
-                "relation": m.relation,
-                "reference": (r.key or r.cite) if r else "", "reference_file": name(link.doc) if link else "",
-                "doi": r.doi if r else "", "arxiv": r.arxiv if r else ""})
+                "cluster": p["cluster"], "title": p["title"], "list": m["path"],
+                "line": m["line"], "kind": m["kind"],
+                "similarity": "" if m["similarity"] is None else f"{m['similarity']:.3f}",
+                "relation": m["relation"],
+                "reference": r["key"] if r else "", "reference_file": r["file"] if r else "",
+                "doi": r["doi"] if r else "", "arxiv": r["arxiv"] if r else ""})
     return rows
 
 

@@ -193,19 +193,6 @@ def papers(ws: Workspace, docs: list[str] | None = None) -> list[Paper]:
     return out
 
 
-def summary_line(found: list[Paper]) -> str:
-    """ "3 papers appear in more than one list; none twice in one list." """
-    across = sum(1 for p in found if p.lists > 1)
-    twice = sum(1 for p in found if p.twice_in_a_list)
-    if not found:
-        return "No paper appears twice."
-    first = (f"{across} paper{'s appear' if across != 1 else ' appears'} in more than one list"
-             if across else "no paper appears in more than one list")
-    second = (f"{twice} paper{'s appear' if twice != 1 else ' appears'} twice in one list"
-              if twice else "none twice in one list")
-    return f"{first[0].upper()}{first[1:]}; {second}."
-
-
 def distinct_papers(ws: Workspace, doc: str) -> int:
     """Abstract lines minus the later copies of a paper inside this list."""
     d = ws.index.document(doc)

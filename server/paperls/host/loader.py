@@ -29,6 +29,8 @@ class LoadStats:
     reference_files: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    digests: dict[str, bytes] = field(default_factory=dict)
+    """Each list's path and the digest of the bytes read of it."""
     save_cache: Callable[[], None] | None = None
     """With ``defer_save``: writes the index cache, for the caller to run when it has time (its
     entries are taken at load, so later edits of the model never reach the cache)."""
@@ -116,6 +118,7 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
     stats.files = len(meta)
+    stats.digests = {p: r.digest for p, r in meta.values()}
     stats.timings["read_parse"] = read
     if progress is not None:
         progress(stats.files, stats.abstracts)

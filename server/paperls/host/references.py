@@ -20,7 +20,7 @@ from ..core.references import Reference, RefFile, RefProblem, find_arxiv, one_li
 from . import scan
 
 SUFFIXES = {".bib": "bibtex", ".bibtex": "bibtex", ".ris": "ris", ".json": "csl"}
-GLOBS = ["**/*.bib", "**/*.bibtex", "**/*.ris", "**/*.json"]
+GLOBS = scan.REFERENCE_GLOBS
 
 _YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
 

@@ -24,6 +24,10 @@ from ..core.parse import Decoded, Problem, decode
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".mypy_cache",
              ".ruff_cache", ".pytest_cache", ".paperls-cache"}
 
+# Reference files (BibTeX, RIS, CSL JSON): named here, beside the walk, so that a stat-only walk
+# (the check cache's) finds them without loading their parsers.
+REFERENCE_GLOBS = ["**/*.bib", "**/*.bibtex", "**/*.ris", "**/*.json"]
+
 
 @dataclass(frozen=True, slots=True)
 class Read:

@@ -1,0 +1,156 @@
+"""The last ``paperls check``'s report, kept per workspace revision: a check of a workspace in
+which nothing changed prints it again without reading a list.
+
+A revision is what a walk of the roots sees without reading: every file that could be a list,
+a reference file or a marks file, with its size, modification and change times, inode and
+device (git's index trusts the same stat fields), beside the request (roots, working folder,
+options, settings) and the build (this package's files, the libraries that shape findings).
+
+A file touched in the last ``FRESH_NS`` before the walk is "racily clean" (git's term): a write
+in the same clock tick leaves its times as they were. Such a list is trusted by the digest of
+the bytes the check read, and is read and hashed again to be trusted; any other fresh file
+means the report is not kept at all.
+
+Invariant: the report is what the check printed (findings, with the papers' headlines) and
+nothing of a list's text beyond that; it is written through a private temporary file and an
+atomic rename, and a report that cannot be read is ignored, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+from ..core.marks import FILE_NAME as MARKS_FILE
+from . import scan
+
+log = logging.getLogger(__name__)
+
+SCHEMA = 1
+FRESH_NS = 2_000_000_000  # past FAT's 2 s and any coarse kernel clock
+# The libraries whose upgrade can change a finding or a headline.
+LIBRARIES = ("numpy", "rapidfuzz", "wordfreq", "pathspec", "pylatexenc", "bibtexparser", "rispy")
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    taken_ns: int  # wall clock just before the walk
+    files: list[list]  # [path, size, mtime_ns, ctime_ns, inode, device], or [path] if unstatable
+    said: list[str]  # what the walk warned
+
+
+def _stat(path: str) -> list:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return [path]
+    return [path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+
+
+def revision(roots: list[Path], globs: list[str], exclude: list[str]) -> Revision:
+    """The revision of every file matching ``globs`` under ``roots``, and each root's marks."""
+    taken = time.time_ns()
+    said: list[str] = []
+    paths = [str(p) for p in scan.iter_candidates(roots, globs, exclude, said.append)]
+    paths += [str(r / MARKS_FILE) for r in roots if r.is_dir()]
+    return Revision(taken, [_stat(p) for p in paths], said)
+
+
+def build() -> str:
+    """This build: the package's own files (an editable install changes without a new version
+    number) and the versions of the libraries that shape findings, found without importing."""
+    h = hashlib.blake2b(f"{SCHEMA};{__version__};{sys.version}".encode(), digest_size=16)
+    package = Path(__file__).resolve().parent.parent
+    for p in sorted(package.rglob("*")):
+        if p.suffix in (".py", ".tsv", ".json", ".txt") and "__pycache__" not in p.parts:
+            st = p.stat()
+            h.update(f"{p.relative_to(package)};{st.st_size};{st.st_mtime_ns}\n".encode())
+    for name in LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        stamp = os.stat(origin).st_mtime_ns if origin and os.path.exists(origin) else None
+        h.update(f"{name};{origin};{stamp}\n".encode())
+    return h.hexdigest()
+
+
+def _digest(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.blake2b(fh.read(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+class CheckCache:
+    """One report per set of roots, beside the index cache."""
+
+    def __init__(self, directory: Path, roots: list[Path]) -> None:
+        name = hashlib.blake2b("\n".join(sorted(str(r.resolve()) for r in roots)).encode(),
+                               digest_size=8).hexdigest()
+        self.path = directory / f"check-{name}.json"
+
+    def load(self, request: dict, rev: Revision) -> dict | None:
+        """The report kept for this request and revision, or None."""
+        try:
+            with open(self.path, encoding="utf-8") as fh:
+                kept = json.load(fh)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as err:
+            log.info("check cache %s not used: %s", self.path, err)
+            return None
+        try:
+            if (kept["request"] != request or kept["build"] != build()
+                    or kept["said"] != rev.said or len(kept["files"]) != len(rev.files)):
+                return None
+            for old, now in zip(kept["files"], rev.files, strict=True):
+                digest = old[-1] if len(old) == 7 else None
+                if digest is not None:  # racily clean when kept: the bytes decide
+                    if old[0] != now[0] or _digest(now[0]) != digest:
+                        return None
+                elif old != now:
+                    return None
+            return kept["report"]
+        except (KeyError, TypeError, IndexError):
+            return None
+
+    def save(self, request: dict, rev: Revision, digests: dict[str, bytes], report: dict,
+             fresh_ns: int = FRESH_NS) -> bool:
+        """Keep ``report`` for this request and revision (``digests``: of each list's bytes as
+        the check read them). Not kept, and False, when a file other than a read list changed
+        too recently to be trusted by its times."""
+        files = []
+        for f in rev.files:
+            if len(f) > 1 and max(f[2], f[3]) >= rev.taken_ns - fresh_ns:
+                digest = digests.get(f[0])
+                if digest is None:
+                    log.debug("check cache not kept: %s changed within %d s", f[0],
+                              fresh_ns // 1_000_000_000)
+                    return False
+                f = [*f, digest.hex()]
+            files.append(f)
+        kept = {"request": request, "build": build(), "said": rev.said, "files": files,
+                "report": report}
+        tmp = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=self.path.stem + ".", suffix=".tmp",
+                                       dir=self.path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(kept, fh, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, self.path)  # readers see the old report or the new one
+            return True
+        except OSError as err:
+            log.warning("could not write the check cache %s: %s", self.path, err)
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            return False
