@@ -115,3 +115,18 @@ def test_one_typed_word_offers_no_stub_of_a_key_phrase_and_no_verb_led_phrase():
     got = offered(ws, "Abstract:We study speech pro")
     assert got[0] == "speech processing", got
     assert not any(g.startswith("propose ") for g in got), got
+
+
+def test_a_mistyped_word_finds_its_topic_however_many_others_look_alike():
+    ws = workspace(lists="Me\n" + "\n".join(passing(s) for s in SUBJECTS))
+    # Thirty commoner topics that hold the word but start with another letter: they can never
+    # be offered for what starts with "t", so they must not crowd out the one that can.
+    others = ["vision", "swin", "graph", "audio", "video", "point", "sparse", "masked",
+              "deep", "linear", "neural", "hybrid", "efficient", "mobile", "causal", "global",
+              "local", "hierarchical", "spatial", "decision", "speech", "music", "protein",
+              "molecular", "language", "image", "multimodal", "recurrent", "pyramid", "crossed"]
+    for w in others:
+        for _ in range(5):
+            ws.catalog.add(f"{w} transformer", f"{w} transformer", ("lists", 1))
+    ws.catalog.add("transformer", "Transformer", ("lists", 1))
+    assert "transformer" in [o.lower() for o in offered(ws, "Abstract:We use transfomer")]

@@ -35,6 +35,7 @@ class Catalog:
         self._keys = SortedList()
         self._frequent: list[str] = []
         self._frequent_at = -1  # catalogue size when ``_frequent`` was built
+        self._by_first: dict[str, list[str]] = {}  # ``_frequent`` by first character
 
     def __len__(self) -> int:
         return len(self.topics)
@@ -76,12 +77,16 @@ class Catalog:
             out.append(self.topics[key])
         return out
 
-    def frequent_keys(self) -> list[str]:
-        """The ``FREQUENT`` keys found in most abstracts (what fuzzy matching searches); rebuilt
-        only when the catalogue has grown noticeably, not on every keystroke."""
+    def frequent_keys(self, first: str | None = None) -> list[str]:
+        """The ``FREQUENT`` keys found in most abstracts, most found first (what fuzzy matching
+        searches), or those of them that start with ``first``; rebuilt only when the catalogue
+        has grown noticeably, not on every keystroke."""
         n = len(self.topics)
         if self._frequent_at < 0 or abs(n - self._frequent_at) > REFRESH * max(self._frequent_at, 1000):
             ranked = sorted(self.topics.values(), key=lambda t: -t.abstracts)[:FREQUENT]
             self._frequent = [t.key for t in ranked]
             self._frequent_at = n
-        return self._frequent
+            self._by_first = {}
+            for key in self._frequent:
+                self._by_first.setdefault(key[:1], []).append(key)
+        return self._frequent if first is None else self._by_first.get(first, [])

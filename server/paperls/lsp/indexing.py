@@ -143,6 +143,8 @@ async def fill_topics_background(ls: PaperServer) -> None:
     started = time.perf_counter()
     await extract_topics(ls, todo, background=True)
     if todo:
+        # The workspace's phrases are long-lived too: out of later collections, as the index.
+        gc.freeze()
         ls.log(f"topics of {len(todo)} abstracts in {time.perf_counter() - started:.1f} s")
 
 
