@@ -13,6 +13,8 @@ from paperls.host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
 
 FORMATS = ("text", "json", "concise", "csv", "sarif", "github")
 UNCHANGED = "(nothing changed since the last check)"
+REPORT = {"findings": [], "papers": [], "warnings": [], "lists": 1, "abstracts": 2,
+          "references": ""}
 
 
 def check(capsys, workspace, cache, *more):
@@ -102,7 +104,9 @@ def test_a_damaged_report_is_ignored_and_replaced(workspace, tmp_path, capsys):
     cache = tmp_path / "cache"
     _, first, _ = check(capsys, workspace, cache, "--format", "json")
     (kept,) = cache.glob("check-*.json")
-    for damage in (b"{not json", b'{"request": 1}', b"\xff\xfe", b""):
+    whole = json.loads(kept.read_text(encoding="utf-8"))
+    for damage in (b"{not json", b'{"request": 1}', b"\xff\xfe", b"",
+                   json.dumps(dict(whole, report={"findings": []})).encode()):
         kept.write_bytes(damage)
         code, out, err = check(capsys, workspace, cache, "--format", "json")
         assert (code, out) == (0, first) and "Traceback" not in err
@@ -114,7 +118,7 @@ def stat_trusted(workspace, cache_dir):
     roots = [workspace]
     cache = check_cache.CheckCache(cache_dir, roots)
     rev = check_cache.revision(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE)
-    assert cache.save({"r": 1}, rev, {}, {"findings": []}, fresh_ns=0)
+    assert cache.save({"r": 1}, rev, {}, REPORT, fresh_ns=0)
     return cache, roots
 
 
@@ -122,7 +126,7 @@ def test_a_rewrite_that_keeps_size_and_modification_time_is_seen_by_its_change_t
         workspace, tmp_path):
     cache, roots = stat_trusted(workspace, tmp_path)
     rev = check_cache.revision(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE)
-    assert cache.load({"r": 1}, rev) == {"findings": []}
+    assert cache.load({"r": 1}, rev) == REPORT
     assert cache.load({"r": 2}, rev) is None  # another request
     path = workspace / TONY_A
     st = path.stat()
@@ -139,7 +143,7 @@ def test_a_file_changed_just_now_that_the_check_did_not_read_is_not_trusted(work
     cache = check_cache.CheckCache(tmp_path, roots)
     rev = check_cache.revision(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE)
     digests = {str(workspace / n): b"\0" * 16 for n in (TONY_A, TONY_B)}
-    assert not cache.save({"r": 1}, rev, digests, {"findings": []})
+    assert not cache.save({"r": 1}, rev, digests, REPORT)
     assert cache.load({"r": 1}, rev) is None
 
 

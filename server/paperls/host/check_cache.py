@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 SCHEMA = 1
 FRESH_NS = 2_000_000_000  # past FAT's 2 s and any coarse kernel clock
+REPORT_KEYS = {"findings", "papers", "warnings", "lists", "abstracts", "references"}
 # The libraries whose upgrade can change a finding or a headline.
 LIBRARIES = ("numpy", "rapidfuzz", "wordfreq", "pathspec", "pylatexenc", "bibtexparser", "rispy")
 
@@ -119,7 +120,8 @@ class CheckCache:
                         return None
                 elif old != now:
                     return None
-            return kept["report"]
+            report = kept["report"]
+            return report if isinstance(report, dict) and REPORT_KEYS <= report.keys() else None
         except (KeyError, TypeError, IndexError):
             return None
 
