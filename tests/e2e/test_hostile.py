@@ -128,3 +128,29 @@ def test_stale_versions_leave_the_newest_text_in_force(srv, workspace):
                       and m["params"]["uri"] == a and m["params"]["version"] == 3, timeout=30)
     assert msg["params"]["diagnostics"] == []  # the last text sent has no shared paper
     assert hover(srv, a, 1, 12)["result"] is not None
+
+
+def test_an_edit_after_a_unicode_line_separator_lands_on_the_line_the_editor_edited(
+        srv, workspace):
+    """U+2028 is no line break to an LSP client (nor to the format): the client's line 3 is
+    the third abstract however many of them the first holds. The server applied such an edit
+    to another line, so its findings and fixes were about a text the editor did not have."""
+    start(srv, workspace)
+    u = uri(workspace / "pasted.txt")
+    second = "Abstract:We study graph colouring on sparse random graphs of bounded degree."
+    third = "Abstract:We prove lower bounds for tree search in adversarial environments."
+    srv.notify("textDocument/didOpen", {"textDocument": {
+        "uri": u, "languageId": "plaintext", "version": 1,
+        "text": f"Me\nAbstract:A first paper, pasted from a PDF\u2028with a line separator.\n"
+                f"{second}\n{third}\n"}})
+    # The editor turns its line 2 into a copy of line 3.
+    srv.notify("textDocument/didChange", {"textDocument": {"uri": u, "version": 2},
+                                          "contentChanges": [{"range": {
+                                              "start": {"line": 2, "character": 0},
+                                              "end": {"line": 2, "character": len(second)}},
+                                              "text": third}]})
+    _, msg = srv.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                      and m["params"]["uri"] == u and m["params"].get("version") == 2)
+    dups = sorted(d["range"]["start"]["line"] for d in msg["params"]["diagnostics"]
+                  if d.get("code") == "duplicate-in-list")
+    assert dups == [2, 3], msg["params"]["diagnostics"]

@@ -15,6 +15,7 @@ from pygls.workspace.position_codec import PositionCodec
 
 from ..features.diagnostics import Diagnostic
 from ..features.matching import Target
+from .editor_text import column
 
 SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
@@ -33,13 +34,7 @@ def from_client(lines: Sequence[str], pos: types.Position, codec: PositionCodec)
         return 0, 0
     if line >= len(lines):
         return len(lines) - 1, len(lines[-1])
-    text = lines[line]
-    units = 0
-    for i, ch in enumerate(text):
-        if units >= pos.character:
-            return line, i
-        units += codec.impl.code_units_for_char(ch)
-    return line, len(text)
+    return line, column(lines[line], pos.character, codec.encoding)
 
 
 def units(text: str, codec: PositionCodec) -> int:

@@ -13,6 +13,7 @@ from ...core.marks import FILE_NAME as MARKS_FILE
 from ...host import references
 from ...host.settings import PROJECT_FILE, from_client, read_project, with_project
 from .. import documents, indexing, publishing
+from ..editor_text import EditorWorkspace
 from ..state import ClientCaps, PaperServer
 
 
@@ -56,6 +57,9 @@ async def reindex(ls: PaperServer) -> None:
 
 
 def initialize(ls: PaperServer, params: types.InitializeParams) -> None:
+    # pygls made the workspace just before this handler; its documents apply the client's
+    # edits by the LSP's line breaks (``editor_text``), from the first didOpen on.
+    ls.workspace.__class__ = EditorWorkspace
     set_roots(ls, _roots(params))
     ls.model.ready = not ls.roots  # until the first scan lands, features say "indexing"
     ls.caps = ClientCaps.decode(params.capabilities)
