@@ -153,3 +153,29 @@ def test_another_build_checks_afresh(workspace, tmp_path, capsys, monkeypatch):
     assert UNCHANGED in check(capsys, workspace, cache)[1]
     monkeypatch.setattr(check_cache, "build", lambda: "another build")
     assert UNCHANGED not in check(capsys, workspace, cache)[1]
+
+
+def test_a_list_saved_again_unchanged_is_trusted_by_its_bytes_then_by_its_times(
+        workspace, tmp_path, monkeypatch):
+    """A save without a change, or a checkout, gives a list new times and the same bytes: the
+    report still holds, and is kept with the new times, so the next check reads nothing."""
+    roots = [workspace]
+    paths = [str(workspace / n) for n in (TONY_A, TONY_B)]
+    digests = {p: bytes.fromhex(check_cache._digest(p)) for p in paths}
+    cache = check_cache.CheckCache(tmp_path, roots)
+    assert cache.save({"r": 1}, check_cache.revision(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE),
+                      digests, REPORT, fresh_ns=0)
+    st = os.stat(paths[0])
+    os.utime(paths[0], ns=(st.st_atime_ns, st.st_mtime_ns - 10**10))  # touched, not changed
+    monkeypatch.setattr(check_cache, "FRESH_NS", 0)
+    rev = check_cache.revision(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE)
+    assert cache.load({"r": 1}, rev) == REPORT
+    read = []
+    real = check_cache._digest
+    monkeypatch.setattr(check_cache, "_digest", lambda p: read.append(p) or real(p))
+    assert cache.load({"r": 1}, rev) == REPORT and read == []  # its new times were kept
+    with open(paths[0], "a", encoding="utf-8") as fh:
+        fh.write("Abstract:one more\n")
+    assert cache.load({"r": 1}, check_cache.revision(roots, DEFAULT_INCLUDE,
+                                                     DEFAULT_EXCLUDE)) is None
+    assert read == [paths[0]]

@@ -9,7 +9,9 @@ options, settings) and the build (this package's files, the libraries that shape
 A file touched in the last ``FRESH_NS`` before the walk is "racily clean" (git's term): a write
 in the same clock tick leaves its times as they were. Such a list is trusted by the digest of
 the bytes the check read, and is read and hashed again to be trusted; any other fresh file
-means the report is not kept at all.
+means the report is not kept at all. A list whose times changed since (saved without a change,
+checked out again) is read and hashed too: the same bytes keep the report, which is then kept
+with the new times.
 
 Invariant: the report is what the check printed (findings, with the papers' headlines) and
 nothing of a list's text beyond that; it is written through a private temporary file and an
@@ -35,7 +37,7 @@ from . import scan
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 1
+SCHEMA = 2  # 2: every list's digest kept, and whether it was fresh
 FRESH_NS = 2_000_000_000  # past FAT's 2 s and any coarse kernel clock
 REPORT_KEYS = {"findings", "papers", "warnings", "lists", "abstracts", "references"}
 # The libraries whose upgrade can change a finding or a headline.
@@ -113,32 +115,48 @@ class CheckCache:
             if (kept["request"] != request or kept["build"] != build()
                     or kept["said"] != rev.said or len(kept["files"]) != len(rev.files)):
                 return None
+            rehashed = False
             for old, now in zip(kept["files"], rev.files, strict=True):
-                digest = old[-1] if len(old) == 7 else None
-                if digest is not None:  # racily clean when kept: the bytes decide
-                    if old[0] != now[0] or _digest(now[0]) != digest:
+                if len(old) == 1 or len(now) == 1:  # not there, or not statable
+                    if old != now:
                         return None
-                elif old != now:
+                    continue
+                path, stat, digest, fresh = old[0], old[1:6], old[6], old[7]
+                if path != now[0]:
                     return None
+                if not fresh and stat == now[1:6]:
+                    continue
+                # Written just before that check, or touched since (a save without a change,
+                # a checkout): the bytes decide, where the check read them.
+                if digest is None or _digest(path) != digest:
+                    return None
+                rehashed = True
             report = kept["report"]
-            return report if isinstance(report, dict) and REPORT_KEYS <= report.keys() else None
+            if not (isinstance(report, dict) and REPORT_KEYS <= report.keys()):
+                return None
+            if rehashed:  # the next check trusts the files' times again
+                self.save(request, rev, {f[0]: bytes.fromhex(f[6]) for f in kept["files"]
+                                         if len(f) > 1 and f[6]}, report)
+            return report
         except (KeyError, TypeError, IndexError):
             return None
 
     def save(self, request: dict, rev: Revision, digests: dict[str, bytes], report: dict,
-             fresh_ns: int = FRESH_NS) -> bool:
+             fresh_ns: int | None = None) -> bool:
         """Keep ``report`` for this request and revision (``digests``: of each list's bytes as
         the check read them). Not kept, and False, when a file other than a read list changed
         too recently to be trusted by its times."""
+        fresh_ns = FRESH_NS if fresh_ns is None else fresh_ns
         files = []
         for f in rev.files:
-            if len(f) > 1 and max(f[2], f[3]) >= rev.taken_ns - fresh_ns:
+            if len(f) > 1:
                 digest = digests.get(f[0])
-                if digest is None:
+                fresh = max(f[2], f[3]) >= rev.taken_ns - fresh_ns
+                if fresh and digest is None:
                     log.debug("check cache not kept: %s changed within %d s", f[0],
                               fresh_ns // 1_000_000_000)
                     return False
-                f = [*f, digest.hex()]
+                f = [*f, digest.hex() if digest is not None else None, fresh]
             files.append(f)
         kept = {"request": request, "build": build(), "said": rev.said, "files": files,
                 "report": report}
