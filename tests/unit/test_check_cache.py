@@ -106,7 +106,10 @@ def test_a_damaged_report_is_ignored_and_replaced(workspace, tmp_path, capsys):
     (kept,) = cache.glob("check-*.json")
     whole = json.loads(kept.read_text(encoding="utf-8"))
     for damage in (b"{not json", b'{"request": 1}', b"\xff\xfe", b"",
-                   json.dumps(dict(whole, report={"findings": []})).encode()):
+                   json.dumps(dict(whole, report={"findings": []})).encode(),
+                   json.dumps(dict(whole, files=[  # a list trusted by its times, no digest
+                       [*f[:6], "not hex", False] if f[0].endswith(TONY_B) else f
+                       for f in whole["files"]])).encode()):
         kept.write_bytes(damage)
         code, out, err = check(capsys, workspace, cache, "--format", "json")
         assert (code, out) == (0, first) and "Traceback" not in err

@@ -138,7 +138,7 @@ class CheckCache:
                 self.save(request, rev, {f[0]: bytes.fromhex(f[6]) for f in kept["files"]
                                          if len(f) > 1 and f[6]}, report)
             return report
-        except (KeyError, TypeError, IndexError):
+        except (KeyError, TypeError, IndexError, ValueError):
             return None
 
     def save(self, request: dict, rev: Revision, digests: dict[str, bytes], report: dict,
