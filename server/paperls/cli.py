@@ -49,18 +49,30 @@ def _wanted(code: str, select: list[str], ignore: list[str]) -> bool:
     return not any(code == i or code.startswith(i) for i in ignore)
 
 
+def _exclude(args: argparse.Namespace) -> list[str]:
+    """The default exclusions and ``--exclude``'s."""
+    from .host.settings import DEFAULT_EXCLUDE
+
+    return DEFAULT_EXCLUDE + list(args.exclude or [])
+
+
+def _cache_dir(args: argparse.Namespace) -> Path:
+    """``--cache-dir``, else the default cache folder."""
+    from .host.paths import default_cache_directory
+
+    return Path(args.cache_dir) if args.cache_dir else default_cache_directory()
+
+
 def _load(args: argparse.Namespace, roots: list[Path], warnings: list[str], settings):
     """The lists under ``roots``, at the near threshold of ``--threshold`` (else the
     settings') and the settings' possible-duplicate threshold."""
     from .host import loader
-    from .host.cache import default_directory
-    from .host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+    from .host.settings import DEFAULT_INCLUDE
 
     if getattr(args, "engine", "single") == "dask":
         return _load_dask(args, roots, warnings, settings)
-    cache_dir = None if args.no_cache or not roots else (
-        Path(args.cache_dir) if args.cache_dir else default_directory())
-    ws, stats = loader.load(roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE + list(args.exclude or []),
+    cache_dir = None if args.no_cache or not roots else _cache_dir(args)
+    ws, stats = loader.load(roots, DEFAULT_INCLUDE, _exclude(args),
                             int(args.max_file_size_mb * 1e6), args.threshold, warnings.append,
                             cache_dir=cache_dir, key=str, processes=True)
     ws.set_threshold(args.threshold, settings.possible_threshold)
@@ -75,12 +87,12 @@ def _load_dask(args: argparse.Namespace, roots: list[Path], warnings: list[str],
     except ImportError as err:
         raise SystemExit(f"paperls: --engine dask needs the dask extra: pip install "
                          f"'paperls[dask]' ({err})") from None
-    from .host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+    from .host.settings import DEFAULT_INCLUDE
 
     client, cluster = distributed.connect(args.workers, args.scheduler)
     try:
         ws, stats = distributed.load(
-            roots, DEFAULT_INCLUDE, DEFAULT_EXCLUDE + list(args.exclude or []),
+            roots, DEFAULT_INCLUDE, _exclude(args),
             int(args.max_file_size_mb * 1e6), args.threshold, warnings.append, client=client,
             progress=args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty()))
     finally:
@@ -157,18 +169,15 @@ def _check_cache(args: argparse.Namespace, roots: list[Path], settings):
             or args.engine != "single"):
         return None
     from .host import check_cache
-    from .host.paths import default_cache_directory
     from .host.scan import REFERENCE_GLOBS
-    from .host.settings import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+    from .host.settings import DEFAULT_INCLUDE
 
-    directory = Path(args.cache_dir) if args.cache_dir else default_cache_directory()
     request = {"cwd": os.getcwd(), "paths": args.paths,
                "roots": [str(r.resolve()) for r in roots], "exclude": args.exclude or [],
                "max_mb": args.max_file_size_mb, "threshold": args.threshold,
                "settings": repr(settings)}
-    rev = check_cache.revision(roots, DEFAULT_INCLUDE + REFERENCE_GLOBS,
-                               DEFAULT_EXCLUDE + list(args.exclude or []))
-    return check_cache.CheckCache(directory, roots), request, rev
+    rev = check_cache.revision(roots, DEFAULT_INCLUDE + REFERENCE_GLOBS, _exclude(args))
+    return check_cache.CheckCache(_cache_dir(args), roots), request, rev
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -190,7 +199,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     say = (lambda m: None) if args.quiet else (lambda m: print(f"paperls: {m}", file=sys.stderr))
     kept = _check_cache(args, roots, settings)
     if kept is not None:
-        report = kept[0].load(kept[1], kept[2])
+        cache, request, rev = kept
+        report = cache.load(request, rev)
         if report is not None:  # nothing changed since the last check: print it again
             for w in warnings + report["warnings"]:
                 say(w)
@@ -200,7 +210,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if early is not None:
         return early
     if kept is not None:
-        kept[0].save(kept[1], kept[2], stats.digests, report)
+        cache.save(request, rev, stats.digests, report)
     return _print_check(args, report, stats.seconds, f" ({_n(stats.cached_files, 'list')} "
                         "from the cache)" if stats.cached_files else "")
 

@@ -12,7 +12,6 @@ text, and nothing here writes outside the cache folder.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import sqlite3
@@ -25,7 +24,7 @@ import numpy as np
 from ..core import sketch
 from ..core.index import Sketched
 from ..core.similarity import Verdict
-from .paths import default_cache_directory
+from .paths import default_cache_directory, roots_key
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +57,7 @@ def _unsigned(k: int) -> int:
 
 class IndexCache:
     def __init__(self, directory: Path, roots: list[Path]) -> None:
-        name = hashlib.blake2b("\n".join(sorted(str(r.resolve()) for r in roots)).encode(),
-                               digest_size=8).hexdigest()
-        self.path = directory / f"index-{name}.sqlite"
+        self.path = directory / f"index-{roots_key(roots)}.sqlite"
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ atomic rename, and a report that cannot be read is ignored, never trusted.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
@@ -32,8 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
-from ..core.marks import FILE_NAME as MARKS_FILE
 from . import scan
+from .marks import marks_path
+from .paths import roots_key
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +66,11 @@ def revision(roots: list[Path], globs: list[str], exclude: list[str]) -> Revisio
     taken = time.time_ns()
     said: list[str] = []
     paths = [str(p) for p in scan.iter_candidates(roots, globs, exclude, said.append)]
-    paths += [str(r / MARKS_FILE) for r in roots if r.is_dir()]
+    paths += [str(marks_path(r)) for r in roots if r.is_dir()]
     return Revision(taken, [_stat(p) for p in paths], said)
 
 
+@functools.lru_cache(maxsize=1)
 def build() -> str:
     """This build: the package's own files (an editable install changes without a new version
     number) and the versions of the libraries that shape findings, found without importing."""
@@ -88,7 +91,7 @@ def build() -> str:
 def _digest(path: str) -> str | None:
     try:
         with open(path, "rb") as fh:
-            return hashlib.blake2b(fh.read(), digest_size=16).hexdigest()
+            return scan.digest(fh.read()).hex()
     except OSError:
         return None
 
@@ -97,9 +100,7 @@ class CheckCache:
     """One report per set of roots, beside the index cache."""
 
     def __init__(self, directory: Path, roots: list[Path]) -> None:
-        name = hashlib.blake2b("\n".join(sorted(str(r.resolve()) for r in roots)).encode(),
-                               digest_size=8).hexdigest()
-        self.path = directory / f"check-{name}.json"
+        self.path = directory / f"check-{roots_key(roots)}.json"
 
     def load(self, request: dict, rev: Revision) -> dict | None:
         """The report kept for this request and revision, or None."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -21,6 +22,13 @@ def display_name(path: Path, roots: list[Path]) -> str:
             except ValueError:
                 continue
     return path.name
+
+
+def roots_key(roots: list[Path]) -> str:
+    """A short name for a set of workspace roots (however they are given or ordered): each
+    cache of that workspace is named by it."""
+    return hashlib.blake2b("\n".join(sorted(str(r.resolve()) for r in roots)).encode(),
+                           digest_size=8).hexdigest()
 
 
 def default_cache_directory() -> Path:

@@ -108,6 +108,11 @@ def iter_candidates(roots: list[Path], include: list[str], exclude: list[str],
                 yield p
 
 
+def digest(data: bytes) -> bytes:
+    """The digest of a file's bytes that every cache compares (``Read.digest``)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
 def total_size(paths: Iterable[Path]) -> int:
     """The bytes of these files (a stat each, no reading; one that cannot be stated counts 0:
     reading it says why)."""
@@ -136,8 +141,7 @@ def read_file(path: Path, max_bytes: int, warn: Callable[[str], None]) -> Read |
     if not has_abstract_line(data):
         return None  # not an abstract list (a README.txt, a binary with a .txt name)
     d: Decoded = decode(data)
-    return Read(d.text, d.problem, st.st_size, st.st_mtime_ns,
-                hashlib.blake2b(data, digest_size=16).digest())
+    return Read(d.text, d.problem, st.st_size, st.st_mtime_ns, digest(data))
 
 
 def find_lists(roots: list[Path], include: list[str], exclude: list[str], max_bytes: int,
