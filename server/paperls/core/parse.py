@@ -22,7 +22,7 @@ _LOOSE_PREFIX = re.compile(r"^(\s*abstract\s*:)", re.IGNORECASE)
 # A line that ends where an abstract (or a sentence) can end.
 _SENTENCE_END = re.compile(r"""[.!?)\]"'”’`]\s*$""")
 # Line separators Python's str.splitlines honours but the format does not: they stay inside a line.
-_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+LINE_BREAK = re.compile(r"\r\n|\n|\r")
 
 
 class ProblemCode(str, Enum):
@@ -130,7 +130,7 @@ def split_lines(text: str) -> list[str]:
         text = text[1:]
     if "\r" not in text:
         return text.split("\n")  # the common case, many times faster than the regex
-    return _LINE_BREAK.split(text)
+    return LINE_BREAK.split(text)
 
 
 def parse(text: str) -> ParsedList:

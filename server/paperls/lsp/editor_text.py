@@ -13,32 +13,32 @@ string encoders.
 from __future__ import annotations
 
 import itertools
-import re
 
 from lsprotocol import types
 from pygls.workspace import TextDocument, Workspace
 
-_BREAK = re.compile(r"\r\n|\r|\n")
+from ..core.parse import LINE_BREAK
 
 
-def line_start(text: str, line: int) -> int | None:
-    """Where ``line`` (0-based, LSP line breaks) starts in ``text``; None past the last line."""
+def line_start(text: str, line: int, cr: bool) -> int | None:
+    """Where ``line`` (0-based, LSP line breaks) starts in ``text``; None past the last line.
+    ``cr``: whether ``text`` has a carriage return."""
     if line <= 0:
         return 0
-    if "\r" not in text:  # the common case: str.find runs at memchr speed, the regex does not
+    if not cr:  # the common case: str.find runs at memchr speed, the regex does not
         at = -1
         for _ in range(line):
             at = text.find("\n", at + 1)
             if at < 0:
                 return None
         return at + 1
-    m = next(itertools.islice(_BREAK.finditer(text), line - 1, None), None)
+    m = next(itertools.islice(LINE_BREAK.finditer(text), line - 1, None), None)
     return m.end() if m is not None else None
 
 
-def line_end(text: str, start: int) -> int:
+def line_end(text: str, start: int, cr: bool) -> int:
     """Where the line that starts at ``start`` ends (before its line break)."""
-    ends = [x for x in (text.find("\n", start), text.find("\r", start)) if x >= 0]
+    ends = [x for x in (text.find("\n", start), text.find("\r", start) if cr else -1) if x >= 0]
     return min(ends) if ends else len(text)
 
 
@@ -57,20 +57,21 @@ def column(line: str, units: int, encoding: str | None) -> int:
     return len(cut.decode("utf-16-le", "surrogatepass"))
 
 
-def offset(text: str, position: types.Position, encoding: str | None) -> int:
+def offset(text: str, position: types.Position, encoding: str | None, cr: bool) -> int:
     """The offset in ``text`` of a client position: clamped to its line's end, and to the
     document's end past the last line (the LSP's rules)."""
-    start = line_start(text, position.line)
+    start = line_start(text, position.line, cr)
     if start is None:
         return len(text)
-    return start + column(text[start:line_end(text, start)], position.character, encoding)
+    return start + column(text[start:line_end(text, start, cr)], position.character, encoding)
 
 
 class EditorDocument(TextDocument):
     def _apply_incremental_change(self, change: types.TextDocumentContentChangePartial) -> None:
         text, encoding = self.source, self._position_codec.encoding
-        a = offset(text, change.range.start, encoding)
-        b = max(a, offset(text, change.range.end, encoding))
+        cr = "\r" in text  # looked for once: each search runs over the whole document
+        a = offset(text, change.range.start, encoding, cr)
+        b = max(a, offset(text, change.range.end, encoding, cr))
         self._source = text[:a] + change.text + text[b:]
 
 
