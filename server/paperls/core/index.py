@@ -868,10 +868,9 @@ def _merged(keys: np.ndarray, tids: np.ndarray, new: np.ndarray,
 
 def text_keys(norms: list[str]) -> np.ndarray:
     """Every key of each text, ``(n, sketch.KEYS)`` (see ``sketch``); 0 = no key."""
-    out = []
-    for i in range(0, len(norms), _BATCH):
-        sig, nwords, edges = sketch.signatures(norms[i:i + _BATCH])
-        out.append(np.concatenate((sketch.band_keys(sig, nwords), edges), axis=1))
+    if sketch.native():
+        return sketch.keys(norms)
+    out = [sketch.keys(norms[i:i + _BATCH]) for i in range(0, len(norms), _BATCH)]
     if not out:
         return np.zeros((0, sketch.KEYS), dtype=np.uint64)
     return np.concatenate(out)

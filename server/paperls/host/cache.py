@@ -28,7 +28,7 @@ from .paths import default_cache_directory, roots_key
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 4  # 4: verdicts say whether a name was swapped (the revised-version tier)
+SCHEMA = 5  # 5: file digests are XXH3-128 (4: verdicts say whether a name was swapped)
 PARAMS = (f"schema={SCHEMA};shingle={sketch.SHINGLE};bins={sketch.BINS};rows={sketch.ROWS};"
           f"edge={sketch.EDGE_WORDS};min={sketch.MIN_WORDS};openings={sketch.OPENINGS};"
           f"short={sketch.SHORT_WORDS};dense=2;bins=even;lookup=uncut")

@@ -39,11 +39,12 @@ from .paths import roots_key
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 2  # 2: every list's digest kept, and whether it was fresh
+SCHEMA = 3  # 3: digests are XXH3-128 (2: every list's digest kept, and whether it was fresh)
 FRESH_NS = 2_000_000_000  # past FAT's 2 s and any coarse kernel clock
 REPORT_KEYS = {"findings", "papers", "warnings", "lists", "abstracts", "references"}
 # The libraries whose upgrade can change a finding or a headline.
-LIBRARIES = ("numpy", "rapidfuzz", "wordfreq", "pathspec", "pylatexenc", "bibtexparser", "rispy")
+LIBRARIES = ("numpy", "rapidfuzz", "wordfreq", "pathspec", "pylatexenc", "bibtexparser", "rispy",
+             "xxhash")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,8 @@ def build() -> str:
     h = hashlib.blake2b(f"{SCHEMA};{__version__};{sys.version}".encode(), digest_size=16)
     package = Path(__file__).resolve().parent.parent
     for p in sorted(package.rglob("*")):
-        if p.suffix in (".py", ".tsv", ".json", ".txt") and "__pycache__" not in p.parts:
+        if p.suffix in (".py", ".tsv", ".json", ".txt", ".c", ".so", ".pyd") \
+                and "__pycache__" not in p.parts:
             st = p.stat()
             h.update(f"{p.relative_to(package)};{st.st_size};{st.st_mtime_ns}\n".encode())
     for name in LIBRARIES:

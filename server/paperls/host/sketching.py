@@ -127,12 +127,14 @@ class Sketcher:
     def _record(files: list[tuple[str, ParsedList]], known: dict[str, list[Sketched]],
                 keys: list[int], rows) -> None:
         i = 0
+        width = rows.shape[1] * 8
+        flat = rows.astype("<u8").tobytes()  # one copy, cut per text: not a NumPy row each
         for doc, parsed in files:
             if doc in known or not parsed.abstracts:
                 continue
             n = len(parsed.abstracts)
-            known[doc] = [Sketched(k, r.tobytes()) for k, r in
-                          zip(keys[i:i + n], rows[i:i + n].astype("<u8"), strict=True)]
+            known[doc] = [Sketched(k, flat[(i + j) * width:(i + j + 1) * width])
+                          for j, k in enumerate(keys[i:i + n])]
             i += n
 
     def close(self) -> None:
