@@ -41,7 +41,6 @@ _MACRO = re.compile(r"\\([A-Za-z]+|[%&_#${},;!])")
 # A "$" not escaped as "\$": the literal first lets the regex engine jump from "$" to "$" (the
 # lookbehind first made it try every position: 3x slower on the corpora's texts with math).
 _MATH = re.compile(r"\$(?<!\\\$)\$?([^$]{0,400}?)\$\$?")
-_SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+")
 
 
@@ -76,7 +75,7 @@ def normalize(text: str) -> str:
             return " ".join(text.split())
         return text.strip()
     text = unicodedata.normalize("NFKC", text).casefold()
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # what r"\s+" -> " " and strip give (the same whitespace), 3x faster
 
 
 def tokens(normalized: str) -> list[str]:

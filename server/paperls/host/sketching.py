@@ -1,8 +1,9 @@
 """Sketching a large scan in worker processes, while this process reads and indexes.
 
-Normalising and sketching are most of a cold load (5.3 s of CPU for the 98.8k corpora), and in
-threads they shared one interpreter lock with the reading and indexing: the load used 1.2 of
-the machine's 2 cores. Here consecutive files are gathered into groups of ``GROUP`` abstracts,
+Normalising and sketching were most of a cold load (5.3 s of CPU for the 98.8k corpora with the
+NumPy sketch; with the C kernel, normalising is ~2 s of the ~2.6 s left), and in threads they
+shared one interpreter lock with the reading and indexing: the load used 1.2 of the machine's 2
+cores. Here consecutive files are gathered into groups of ``GROUP`` abstracts,
 each group's texts are sketched in a worker process (``index.sketch_texts``), and the files
 come back in scan order with their sketches, which the index takes as it takes cached ones.
 
@@ -31,8 +32,10 @@ from . import worker
 log = logging.getLogger(__name__)
 
 GROUP = 2000  # abstracts sent to a worker at once (~2.7 MB of text each way is ~10 ms)
-MIN_BYTES = 14_000_000  # lists to read, about 10k abstracts: below, the workers' 0.3 GB and
-# start-up buy nothing (10k abstracts: 1.3 s with them, 0.21 + 0.30 GB)
+MIN_BYTES = 30_000_000  # lists to read, about 25k abstracts: below, the workers' 0.3 GB and
+# start-up buy nothing. With the C sketch, what they take off this process is mostly the
+# normalising: for the 24k abstracts of acl-anthology (27 MB), 3.01-3.28 s with them and
+# 3.15 s without, and 190 against 175 MB
 AHEAD = 3  # groups waiting or in work per worker: the reader waits rather than pile up texts
 
 
