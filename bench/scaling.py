@@ -1,6 +1,7 @@
 """Scaling (#14): time and memory to all findings from 10k to 1M abstracts, paperls beside
 datasketch MinHashLSH and rensa (a Rust MinHash), each with the same word 3-shingles and the
-same confirmation step (paperls's own rule, so that all three report the same kind of pair).
+same confirmation step (paperls's own rule, so that all three report the same kind of pair), and
+paperls with its NumPy sketch (``PAPERLS_SKETCH=numpy``: the build without the C kernel).
 
 The workspaces are scale_dask.py's: the corpora (a subset of their lists for 10k), then copies
 under a letter cipher per copy, so that every abstract is distinct and keeps real word
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -27,6 +29,7 @@ import scale_dask
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 PEERS = ("datasketch", "rensa")
+NUMPY = "paperls-numpy"  # paperls with the NumPy sketch, the C kernel's baseline
 
 
 def peer_child(engine: str, root: Path, out: Path) -> None:
@@ -51,13 +54,14 @@ def peer_child(engine: str, root: Path, out: Path) -> None:
 
 def run(engine: str, root: Path) -> dict:
     # paperls runs as scale_dask.py's one-process child, which names its result "single".
-    script, child = (HERE / "scale_dask.py", "single") if engine == "paperls" else \
-        (Path(__file__), engine)
+    ours = engine in ("paperls", NUMPY)
+    script, child = (HERE / "scale_dask.py", "single") if ours else (Path(__file__), engine)
+    env = {**os.environ, "PAPERLS_SKETCH": "numpy"} if engine == NUMPY else None
     out = root / f"result-{child}.json"
     out.unlink(missing_ok=True)
     t = time.perf_counter()
     cmd = [sys.executable, str(script), "--child", child, str(root)]
-    proc = subprocess.run(cmd, stderr=sys.stderr)
+    proc = subprocess.run(cmd, stderr=sys.stderr, env=env)
     if proc.returncode or not out.exists():
         return {"engine": engine, "failed": f"exit {proc.returncode} after "
                                             f"{time.perf_counter() - t:.0f} s"}
@@ -73,7 +77,8 @@ def plot(rows: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-    for engine, style in (("paperls", "o-"), ("datasketch", "s-"), ("rensa", "^-")):
+    for engine, style in (("paperls", "o-"), (NUMPY, "o--"), ("datasketch", "s-"),
+                          ("rensa", "^-")):
         got = [r for r in rows if r["engine"] == engine and "failed" not in r]
         if not got:
             continue
@@ -109,8 +114,8 @@ def main() -> None:
         t = time.perf_counter()
         root = scale_dask.build(size, Path(args.scratch))
         print(f"[{size:,}] workspace ready in {time.perf_counter() - t:.0f} s", file=sys.stderr)
-        for engine in ("paperls", *PEERS):
-            if engine != "paperls" and size > args.peer_max:
+        for engine in ("paperls", NUMPY, *PEERS):
+            if engine not in ("paperls", NUMPY) and size > args.peer_max:
                 continue
             r = run(engine, root)
             r["size"] = size
@@ -127,14 +132,15 @@ def main() -> None:
               f"{ours[lo]['abstracts']:,} ({ours[hi]['abstracts'] / ours[lo]['abstracts']:.1f}x "
               f"the abstracts)", file=sys.stderr)
     for size in sizes:
-        for peer in PEERS:
+        for peer in (NUMPY, *PEERS):
             p = next((r for r in rows if r["engine"] == peer and r["size"] == size
                       and "failed" not in r), None)
             if p:
                 mine = ours[size]["peak_rss_bytes"] + sum(ours[size].get("worker_peak_rss_bytes")
                                                           or [])
+                theirs = p["peak_rss_bytes"] + sum(p.get("worker_peak_rss_bytes") or [])
                 print(f"[{size:,}] {peer}/paperls time {p['seconds'] / ours[size]['seconds']:.1f}x, "
-                      f"memory {p['peak_rss_bytes'] / mine:.1f}x (paperls's with its workers)",
+                      f"memory {theirs / mine:.1f}x (paperls's with its workers)",
                       file=sys.stderr)
     if args.docs:
         shutil.copy(RESULTS / "scaling.png", HERE.parent / "docs" / "scaling.png")

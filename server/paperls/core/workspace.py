@@ -81,14 +81,14 @@ class Workspace:
         return self._follow(self.index.remove_document(doc), before)
 
     def bulk_load(self, items: Iterable[tuple[str, ParsedList]], known=None,
-                  verdicts=None, prepared=None) -> None:
+                  verdicts=None, prepared=None, parallel=None) -> None:
         before = []  # the documents as they were, taken as the items stream past
 
         def noted():
             for doc, parsed in items:
                 before.append(self.index.docs.get(doc))
                 yield doc, parsed
-        self._follow(self.index.bulk_load(noted(), known, verdicts, prepared), before)
+        self._follow(self.index.bulk_load(noted(), known, verdicts, prepared, parallel), before)
 
     def set_threshold(self, threshold: float, possible: float | None = None) -> None:
         self.index.threshold = threshold

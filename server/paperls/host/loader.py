@@ -111,7 +111,7 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
         if pool is not None else None
     try:
         ws.bulk_load(sketcher.run(items(), known, hint) if sketcher else items(), known,
-                     verdicts, prepared)
+                     verdicts, prepared, sketcher.map if sketcher else None)
     finally:
         if sketcher:
             sketcher.close()
