@@ -4,7 +4,7 @@ Starts ``paperls serve`` with ../shared/corpora as its workspace folder (a fresh
 a cold start), opens one list, and times: ``initialize`` (from the process's start); the first
 diagnostics of the opened file (from its opening, and from the process's start); the end of the
 initial index; diagnostics after an edit; then hover, definition, references and completion at
-random abstracts (p50 and p99 over many requests). The server
+random abstracts (p50 and p99 over many requests), and hover in the opened list. The server
 extracts topics in the background and pauses while the client is busy, so completion sees the
 phrases recorded before the requests began; ``--full-vocabulary`` waits until every abstract's
 are in (about three minutes for the corpora here).
@@ -93,6 +93,17 @@ def run(requests: int = 200, seed: int = 3, full_vocabulary: bool = False) -> di
             times.append(dt * 1000)
         out[method.split("/")[1] + "_ms"] = {"p50": pct(times, 50), "p99": pct(times, 99),
                                              "mean": statistics.mean(times), "n": len(times)}
+    # Hover in the opened list, as an editor hovers (only open documents are hovered): by now
+    # the topic worker has prepared its hovers (``indexing.prepare_hovers``), but for the lines
+    # the edits above changed.
+    times = []
+    for _ in range(requests):
+        ln = rng.randrange(1, len(lines))
+        dt, _ = c.timed_request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                       "position": {"line": ln, "character": 12}})
+        times.append(dt * 1000)
+    out["hover_opened_list_ms"] = {"p50": pct(times, 50), "p99": pct(times, 99),
+                                   "mean": statistics.mean(times), "n": len(times)}
     if full_vocabulary:  # completion over every abstract's phrases, as after the first minutes
         t, msg = c.wait(lambda m: m.get("method") == "window/logMessage"
                         and m["params"]["message"].startswith("topics of "), timeout=900)

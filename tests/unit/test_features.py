@@ -281,3 +281,28 @@ def test_a_headline_is_the_same_in_every_run():
                                                     "PYTHONPATH": here}
                           ).stdout for seed in ("1", "13", "18", "19", "36")}
     assert len(got) == 1, got
+
+
+def test_a_prepared_hover_is_the_hover_worked_out_on_the_spot(monkeypatch):
+    """Hovers of an opened list are prepared in the topic worker (``workspace.prepare``): the
+    same Markdown as a hover that extracts its topics itself, and then no extraction at all."""
+    from paperls.core import workspace as workspace_module
+
+    fresh = workspace(**EXAMPLES)
+    ready = workspace(**EXAMPLES)
+    items = ready.unprepared(sorted(EXAMPLES), 1000)
+    assert len(items) == 14  # the 17 abstracts, three exact copies among them
+    ready.add_prepared([t for t, _ in items],
+                       workspace_module.prepare_many([x for _, x in items]))
+    assert ready.unprepared(sorted(EXAMPLES), 1000) == []
+    places = [(doc, a.line) for doc in sorted(EXAMPLES)
+              for a in fresh.index.docs[doc].parsed.abstracts]
+    expected = [hover.hover(fresh, doc, line, 12) for doc, line in places]
+
+    def no_extraction(*args, **kwargs):
+        raise AssertionError("a prepared hover extracted topics")
+
+    monkeypatch.setattr(workspace_module, "extract", no_extraction)
+    got = [hover.hover(ready, doc, line, 12) for doc, line in places]
+    assert all(h is not None and h.markdown.startswith("### ") for h in got)
+    assert [h.markdown for h in got] == [h.markdown for h in expected]

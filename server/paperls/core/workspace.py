@@ -34,6 +34,34 @@ def extract_many(texts: list[str]) -> list[TextTopics]:
     return [extract_all(t) for t in texts]
 
 
+HOVER_PARTS = 3  # parts of the headline a hover, an outline and a finding show
+
+Prepared = tuple[list[Phrase], str]
+"""What a hover of one text needs that is costly: its ``HEADLINE_TOPICS`` phrases and its
+headline (``prepare``)."""
+
+
+def headline_of(text: str, phrases: list[Phrase], parts: int) -> str:
+    """A text's headline from its ``HEADLINE_TOPICS`` phrases: ``title_parts`` joined."""
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS].rsplit(" ", 1)[0]  # whole words
+    return " · ".join(title_parts(phrases, parts, text))
+
+
+def prepare(text: str) -> Prepared:
+    """The phrases and headline ``Workspace.topics`` and ``headline`` work out for a text, as
+    a pure function: a worker prepares the hovers of an opened list with it (a first hover
+    extracts its text's topics: p50 4.4, p99 9.0 ms in process; a prepared one p50 0.5, p99
+    1.2 ms)."""
+    phrases = extract(text, HEADLINE_TOPICS)
+    return phrases, headline_of(text, phrases, HOVER_PARTS)
+
+
+def prepare_many(texts: list[str]) -> list[Prepared]:
+    """``prepare`` of each text (what a worker process runs over a chunk)."""
+    return [prepare(t) for t in texts]
+
+
 def extract_all(text: str) -> TextTopics:
     """Best phrases, overlapping ones included, plus the names further down the ranking; and
     every phrase as written."""
@@ -143,7 +171,7 @@ class Workspace:
             got = mine[top] = wider[:top]
         return got
 
-    def headline(self, doc: str, abstract: Abstract, parts: int = 3) -> str:
+    def headline(self, doc: str, abstract: Abstract, parts: int = HOVER_PARTS) -> str:
         """The abstract's own headline (``summary.title_parts`` joined), "" when it has no
         topics: made once per text and ``parts``, kept while the text lives (the outline of a
         long list asks for every one)."""
@@ -151,10 +179,7 @@ class Workspace:
         mine = self._heads.setdefault(tid, {}) if tid is not None else {}
         got = mine.get(parts)
         if got is None:
-            text = abstract.text
-            if len(text) > MAX_CHARS:
-                text = text[:MAX_CHARS].rsplit(" ", 1)[0]  # whole words
-            got = " · ".join(title_parts(self.topics(doc, abstract, HEADLINE_TOPICS), parts, text))
+            got = headline_of(abstract.text, self.topics(doc, abstract, HEADLINE_TOPICS), parts)
             if tid is not None:
                 mine[parts] = got
         return got
@@ -194,6 +219,32 @@ class Workspace:
         for tid, phrases in zip(tids, topics, strict=True):
             if self.index.alive(tid) and tid not in self._topics:
                 self._record(tid, phrases)
+
+    def unprepared(self, docs: Iterable[str], limit: int) -> list[tuple[int, str]]:
+        """(text id, text) of the first ``limit`` texts of ``docs`` whose hover is not
+        prepared yet (no headline kept): what ``prepare`` should be run on."""
+        out: list[tuple[int, str]] = []
+        seen: set[int] = set()
+        for doc in docs:
+            d = self.index.docs.get(doc)
+            if d is None:
+                continue
+            for a, tid in zip(d.parsed.abstracts, d.tids, strict=True):
+                if len(out) >= limit:
+                    return out
+                if tid not in seen and HOVER_PARTS not in self._heads.get(tid, ()):
+                    seen.add(tid)
+                    out.append((tid, a.text))
+        return out
+
+    def add_prepared(self, tids: list[int], prepared: list[Prepared]) -> None:
+        """Keep hovers prepared elsewhere (a worker), by text id: what ``topics`` and
+        ``headline`` would work out for those texts, so that a hover needs neither. A text that
+        died meanwhile, or that a hover got to first, is left as it is."""
+        for tid, (phrases, head) in zip(tids, prepared, strict=True):
+            if self.index.alive(tid):
+                self._top.setdefault(tid, {}).setdefault(HEADLINE_TOPICS, phrases)
+                self._heads.setdefault(tid, {}).setdefault(HOVER_PARTS, head)
 
     def missing_texts(self, docs: Iterable[str] | None = None) -> list[tuple[int, str]]:
         """(text id, text) of every indexed text of ``docs`` (or all) without topics yet."""

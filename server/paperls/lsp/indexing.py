@@ -27,7 +27,7 @@ from lsprotocol import types
 
 from ..core import sketch, topics
 from ..core.parse import parse
-from ..core.workspace import Workspace, extract_many
+from ..core.workspace import Workspace, extract_many, prepare_many
 from ..host import loader, worker
 from ..host.cache import default_directory
 from . import documents
@@ -41,6 +41,7 @@ YIELD_S = 0.01  # pause after each text recorded while the client is active
 MAX_WAIT_S = 2.0  # longest the background fill waits for the client before its next chunk
 SMALL_WORKSPACE = 2000  # abstracts whose topics are extracted before the first diagnostics
 INLINE_TOPICS = 20  # texts whose topics an edit extracts at once (typing adds one or two)
+PREPARED_PER_LIST = 2000  # texts of an opened list whose hovers the worker prepares (~1 MB)
 READ_TRIES = 3  # reads off the loop before one on the loop (which cannot be stale)
 
 T = TypeVar("T")
@@ -120,6 +121,25 @@ async def extract_topics(ls: PaperServer, items: list[tuple[int, str]],
             await asyncio.sleep(YIELD_S if background and _client_busy(ls) else 0)
 
 
+async def prepare_hovers(ls: PaperServer, uris: list[str]) -> None:
+    """Prepare the hovers of opened lists in the topic worker (``Workspace.prepare``): the
+    hovers a user makes are in the lists they have open, and a prepared one skips topic
+    extraction, most of a first hover's time. A hover that comes first works it out itself;
+    the model a scan replaces takes its prepared hovers with it."""
+    model = ls.model
+    items = model.unprepared(uris, PREPARED_PER_LIST)
+    if not items:
+        return
+    loop = asyncio.get_running_loop()
+    pool = await topic_worker(ls)
+    for i in range(0, len(items), TOPIC_CHUNK):
+        chunk = items[i:i + TOPIC_CHUNK]
+        found = await loop.run_in_executor(pool, prepare_many, [t for _, t in chunk])
+        if model is not ls.model:
+            return
+        model.add_prepared([tid for tid, _ in chunk], found)
+
+
 def _client_busy(ls: PaperServer) -> bool:
     """Whether the client sent anything in the last ``ACTIVE_S``."""
     return time.monotonic() - ls.last_message < ACTIVE_S
@@ -135,8 +155,11 @@ def fill_topics_for(ls: PaperServer, uri: str) -> None:
 
 
 async def fill_topics_background(ls: PaperServer) -> None:
-    """Extract topics of every indexed text in the worker process, open documents first."""
+    """Extract topics of every indexed text in the worker process, open documents first (and
+    their hovers prepared)."""
     opened = list(ls.client_uris)
+    if opened:
+        ls.run_task(prepare_hovers(ls, opened), "hovers of the open lists")
     todo = ls.model.missing_texts(opened)
     first = {tid for tid, _ in todo}
     todo += [x for x in ls.model.missing_texts() if x[0] not in first]
