@@ -5,6 +5,7 @@ which take two UTF-16 units each: a column counted in code points would miss the
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,32 @@ def test_before_the_first_scan_lands_findings_name_other_lists_as_after(tmp_path
     messages = [d.message for d in publishing.diagnostics_for(ls, documents.canonical(uri))]
     assert any(f"also in {TONY_B}:3" in m for m in messages), messages
     assert not any("file:" in m for m in messages)
+
+
+async def test_an_opened_list_gets_its_topics_from_the_first_scans_fill(monkeypatch):
+    """While the first scan runs, opening a long list extracts no topics in the worker: the
+    scan's model replaces this one, topics and all, and its fill starts with the open lists
+    (extracted then, they were extracted twice, and the worker took a core from the scan:
+    the index landed ~0.8 s later through `paperls serve` on the corpora). Afterwards an
+    opened list's new texts go to the worker at once."""
+    from paperls.core.parse import parse
+    from paperls.lsp import indexing
+
+    sent: list[int] = []
+
+    async def extract(ls, items, background=False):
+        sent.append(len(items))
+
+    monkeypatch.setattr(indexing, "extract_topics", extract)
+    ls = PaperServer()
+    text = "Curator\n" + "".join(
+        f"Abstract:Study {i} trains graph neural networks on molecules of size {i}.\n"
+        for i in range(30))
+    ls.model.set_document("file:///l.txt", parse(text))
+    ls.model.ready = False  # the first scan runs
+    indexing.fill_topics_for(ls, "file:///l.txt")
+    assert sent == [] and ls.topic_pool is None
+    ls.model.ready = True
+    indexing.fill_topics_for(ls, "file:///l.txt")
+    await asyncio.sleep(0)
+    assert sent == [30]

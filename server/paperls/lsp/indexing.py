@@ -146,11 +146,14 @@ def _client_busy(ls: PaperServer) -> bool:
 
 
 def fill_topics_for(ls: PaperServer, uri: str) -> None:
-    """Extract the topics of a document's new texts: a few at once, many in the worker."""
+    """Extract the topics of a document's new texts: a few at once, many in the worker; but
+    not many while the first scan runs: its model replaces this one, topics and all, and its
+    background fill starts with the open lists. Extracted then, they were extracted twice, and
+    the worker's start and extraction took a core from the scan."""
     missing = ls.model.missing_texts([uri])
     if len(missing) <= INLINE_TOPICS:
         ls.model.fill_topics(missing)
-    else:
+    elif ls.model.ready:
         ls.run_task(extract_topics(ls, missing), f"topics of {uri}")
 
 
