@@ -464,8 +464,8 @@ class Index:
 
         ``known`` gives cached sketches of documents (aligned with their abstracts), which are
         then not normalised nor sketched again; ``verdicts`` cached pair verdicts by text keys.
-        Sketching (NumPy, which releases the GIL) runs on two worker threads while this thread
-        normalises the next documents. ``prepared`` (a future of ``prepare``) holds the
+        Sketching (the C kernel or NumPy, both without the GIL) runs on two worker threads while
+        this thread normalises the next documents. ``prepared`` (a future of ``prepare``) holds the
         tables of a warm start, built while the files were read: used when this load turns
         out to add exactly its texts to an empty index, else ignored. ``parallel`` maps a pure
         function over jobs in worker processes (``host.sketching``): the candidate pairs are
