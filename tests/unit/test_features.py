@@ -306,3 +306,23 @@ def test_a_prepared_hover_is_the_hover_worked_out_on_the_spot(monkeypatch):
     got = [hover.hover(ready, doc, line, 12) for doc, line in places]
     assert all(h is not None and h.markdown.startswith("### ") for h in got)
     assert [h.markdown for h in got] == [h.markdown for h in expected]
+
+
+def test_topics_and_a_prepared_hover_from_one_ranking_are_both_as_made_apart():
+    """An opened list's texts get their catalogue topics and their hover from one extraction
+    in the background fill: each the same as when extracted on its own."""
+    import random
+
+    from paperls.core import workspace as workspace_module
+
+    texts = [line[9:] for t in EXAMPLES.values() for line in t.splitlines()
+             if line.startswith("Abstract:")]
+    rng = random.Random(5)
+    words = " ".join(texts).split()
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randrange(3, 200)))
+              for _ in range(40)]
+    for text in texts:
+        both, ready = workspace_module.extract_prepared(text)
+        assert both == workspace_module.extract_all(text)
+        assert ready == workspace_module.prepare(text)
+    assert any(len(workspace_module.prepare(t)[0]) == 15 for t in texts)

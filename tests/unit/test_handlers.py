@@ -127,7 +127,7 @@ async def test_an_opened_list_gets_its_topics_from_the_first_scans_fill(monkeypa
 
     sent: list[int] = []
 
-    async def extract(ls, items, background=False):
+    async def extract(ls, items, background=False, prepare=False):
         sent.append(len(items))
 
     monkeypatch.setattr(indexing, "extract_topics", extract)

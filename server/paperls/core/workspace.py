@@ -66,7 +66,25 @@ def extract_all(text: str) -> TextTopics:
     """Best phrases, overlapping ones included, plus the names further down the ranking; and
     every phrase as written."""
     stretches = analyse(text)
+    return _catalogued(extract(text, 200, distinct=False, stretches=stretches), stretches)
+
+
+def extract_prepared(text: str) -> tuple[TextTopics, Prepared]:
+    """``extract_all`` and ``prepare`` of one text from one ranking (an opened list's texts in
+    the background fill): the hover's phrases are the ranking's head without the phrases inside
+    better ones, as ``extract`` takes them."""
+    stretches = analyse(text)
     ranked = extract(text, 200, distinct=False, stretches=stretches)
+    phrases = dedupe(ranked[:HEADLINE_TOPICS * 4], HEADLINE_TOPICS)
+    return _catalogued(ranked, stretches), (phrases, headline_of(text, phrases, HOVER_PARTS))
+
+
+def extract_prepared_many(texts: list[str]) -> list[tuple[TextTopics, Prepared]]:
+    """``extract_prepared`` of each text (what a worker process runs over a chunk)."""
+    return [extract_prepared(t) for t in texts]
+
+
+def _catalogued(ranked: list[Phrase], stretches: list[list[str]]) -> TextTopics:
     best = ranked[:TOPICS_PER_ABSTRACT]
     names = [p for p in ranked[TOPICS_PER_ABSTRACT:] if " " not in p.key and is_name(p.text)]
     return tuple(best + names[:NAMES_PER_ABSTRACT]), written_forms(stretches)

@@ -27,7 +27,7 @@ from lsprotocol import types
 
 from ..core import sketch, topics
 from ..core.parse import parse
-from ..core.workspace import Workspace, extract_many, prepare_many
+from ..core.workspace import Workspace, extract_many, extract_prepared_many, prepare_many
 from ..host import loader, worker
 from ..host.cache import default_directory
 from . import documents
@@ -42,6 +42,7 @@ MAX_WAIT_S = 2.0  # longest the background fill waits for the client before its 
 SMALL_WORKSPACE = 2000  # abstracts whose topics are extracted before the first diagnostics
 INLINE_TOPICS = 20  # texts whose topics an edit extracts at once (typing adds one or two)
 PREPARED_PER_LIST = 2000  # texts of an opened list whose hovers the worker prepares (~1 MB)
+PREPARE_CHUNK = 50  # texts prepared per round trip: few waits behind the background fill's chunks
 READ_TRIES = 3  # reads off the loop before one on the loop (which cannot be stale)
 
 T = TypeVar("T")
@@ -81,7 +82,7 @@ def stop_topic_worker(ls: PaperServer) -> None:
 
 
 async def extract_topics(ls: PaperServer, items: list[tuple[int, str]],
-                         background: bool = False) -> None:
+                         background: bool = False, prepare: bool = False) -> None:
     """Topics of (text id, text) pairs in the worker, recorded by text id as they come back.
 
     Recording runs on the event loop (~0.6 ms a text), so it gives way to the user: one text
@@ -89,14 +90,16 @@ async def extract_topics(ls: PaperServer, items: list[tuple[int, str]],
     (a message in the last ``ACTIVE_S``), a pause after each; an opened list's new texts go at
     full speed. Recorded back to back, the 98.8k corpora kept the loop and the interpreter
     lock busy for minutes after a scan: stdio hover p99 25 ms, completion p99 29 ms, against
-    7.6 and 10 ms without it. The worker meanwhile extracts the next chunk."""
+    7.6 and 10 ms without it. The worker meanwhile extracts the next chunk. With ``prepare``
+    (an opened list's texts) their hovers are prepared from the same ranking."""
     model = ls.model
     loop = asyncio.get_running_loop()
     pool = await topic_worker(ls)
 
     def submit(i: int) -> asyncio.Future | None:
         chunk = [t for _, t in items[i:i + TOPIC_CHUNK]]
-        return loop.run_in_executor(pool, extract_many, chunk) if chunk else None
+        fn = extract_prepared_many if prepare else extract_many
+        return loop.run_in_executor(pool, fn, chunk) if chunk else None
 
     ahead = submit(0)
     for i in range(0, len(items), TOPIC_CHUNK):
@@ -117,23 +120,27 @@ async def extract_topics(ls: PaperServer, items: list[tuple[int, str]],
                 if ahead is not None:
                     ahead.cancel()
                 return  # a scan replaced the model
+            if prepare:
+                got, ready = got
+                model.add_prepared([tid], [ready])
             model.add_topics([tid], [got])
             await asyncio.sleep(YIELD_S if background and _client_busy(ls) else 0)
 
 
-async def prepare_hovers(ls: PaperServer, uris: list[str]) -> None:
+async def prepare_hovers(ls: PaperServer, uris: list[str], skip: set[int] | None = None) -> None:
     """Prepare the hovers of opened lists in the topic worker (``Workspace.prepare``): the
     hovers a user makes are in the lists they have open, and a prepared one skips topic
     extraction, most of a first hover's time. A hover that comes first works it out itself;
-    the model a scan replaces takes its prepared hovers with it."""
+    the model a scan replaces takes its prepared hovers with it. ``skip``: texts whose topics
+    the worker is extracting with their hovers already."""
     model = ls.model
-    items = model.unprepared(uris, PREPARED_PER_LIST)
+    items = [x for x in model.unprepared(uris, PREPARED_PER_LIST) if not skip or x[0] not in skip]
     if not items:
         return
     loop = asyncio.get_running_loop()
     pool = await topic_worker(ls)
-    for i in range(0, len(items), TOPIC_CHUNK):
-        chunk = items[i:i + TOPIC_CHUNK]
+    for i in range(0, len(items), PREPARE_CHUNK):
+        chunk = items[i:i + PREPARE_CHUNK]
         found = await loop.run_in_executor(pool, prepare_many, [t for _, t in chunk])
         if model is not ls.model:
             return
@@ -145,33 +152,43 @@ def _client_busy(ls: PaperServer) -> bool:
     return time.monotonic() - ls.last_message < ACTIVE_S
 
 
-def fill_topics_for(ls: PaperServer, uri: str) -> None:
+def fill_topics_for(ls: PaperServer, uri: str, opened: bool = False) -> None:
     """Extract the topics of a document's new texts: a few at once, many in the worker; but
     not many while the first scan runs: its model replaces this one, topics and all, and its
     background fill starts with the open lists. Extracted then, they were extracted twice, and
-    the worker's start and extraction took a core from the scan."""
+    the worker's start and extraction took a core from the scan. A list just ``opened`` has
+    its hovers prepared too (in the same pass for the texts extracted in the worker)."""
     missing = ls.model.missing_texts([uri])
+    sent: set[int] = set()
     if len(missing) <= INLINE_TOPICS:
         ls.model.fill_topics(missing)
     elif ls.model.ready:
-        ls.run_task(extract_topics(ls, missing), f"topics of {uri}")
+        ls.run_task(extract_topics(ls, missing, prepare=opened), f"topics of {uri}")
+        sent = {tid for tid, _ in missing} if opened else set()
+    if opened and ls.model.ready:
+        ls.run_task(prepare_hovers(ls, [uri], sent), f"hovers of {uri}")
 
 
 async def fill_topics_background(ls: PaperServer) -> None:
-    """Extract topics of every indexed text in the worker process, open documents first (and
-    their hovers prepared)."""
+    """Extract topics of every indexed text in the worker process: the open lists first, with
+    their hovers prepared from the same ranking (and those of their texts that had topics
+    already), then the rest."""
+    model = ls.model
     opened = list(ls.client_uris)
-    if opened:
-        ls.run_task(prepare_hovers(ls, opened), "hovers of the open lists")
-    todo = ls.model.missing_texts(opened)
-    first = {tid for tid, _ in todo}
-    todo += [x for x in ls.model.missing_texts() if x[0] not in first]
+    first = model.missing_texts(opened)
     started = time.perf_counter()
-    await extract_topics(ls, todo, background=True)
-    if todo:
+    await extract_topics(ls, first, background=True, prepare=True)
+    if model is not ls.model:
+        return  # a scan replaced the model: its own fill runs
+    await prepare_hovers(ls, opened)
+    done = {tid for tid, _ in first}
+    rest = [x for x in model.missing_texts() if x[0] not in done]
+    await extract_topics(ls, rest, background=True)
+    if (first or rest) and model is ls.model:
         # The workspace's phrases are long-lived too: out of later collections, as the index.
         gc.freeze()
-        ls.log(f"topics of {len(todo)} abstracts in {time.perf_counter() - started:.1f} s")
+        ls.log(f"topics of {len(first) + len(rest)} abstracts in "
+               f"{time.perf_counter() - started:.1f} s")
 
 
 class _Progress:

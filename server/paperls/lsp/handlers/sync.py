@@ -20,9 +20,7 @@ def did_open(ls: PaperServer, params: types.DidOpenTextDocumentParams) -> None:
     if affected:
         ls.published.add(uri)  # on opening, always publish: the client learns its state at once
     publishing.publish(ls, affected)
-    indexing.fill_topics_for(ls, uri)
-    if ls.model.ready:  # while the first scan runs, its model would not keep them
-        ls.run_task(indexing.prepare_hovers(ls, [uri]), f"hovers of {uri}")
+    indexing.fill_topics_for(ls, uri, opened=True)
 
 
 def did_change(ls: PaperServer, params: types.DidChangeTextDocumentParams) -> None:
