@@ -172,12 +172,14 @@ def fill_topics_for(ls: PaperServer, uri: str, opened: bool = False) -> None:
 async def fill_topics_background(ls: PaperServer) -> None:
     """Extract topics of every indexed text in the worker process: the open lists first, with
     their hovers prepared from the same ranking (and those of their texts that had topics
-    already), then the rest."""
+    already), then the rest, giving way to the client."""
     model = ls.model
     opened = list(ls.client_uris)
     first = model.missing_texts(opened)
     started = time.perf_counter()
-    await extract_topics(ls, first, background=True, prepare=True)
+    # The open lists at full speed, as a list opened later: throttled like the rest, they
+    # took minutes while the client was busy, and their hovers stayed unprepared.
+    await extract_topics(ls, first, prepare=True)
     if model is not ls.model:
         return  # a scan replaced the model: its own fill runs
     await prepare_hovers(ls, opened)
