@@ -43,7 +43,7 @@ BUCKET_CAP = 400  # a band bucket with more distinct texts than this is boilerpl
 _NONE = Verdict(0.0, 0.0, 0.0, False, False)
 _LSH = sketch.BANDS + 2  # key columns paired with each other: bands and edges
 _OPEN = slice(_LSH, sketch.KEYS - 1)  # opening keys, looked up by short texts only
-_BATCH = 1000  # texts sketched at once: ~1.4 MB of text, ~50 MB of NumPy temporaries (2000: +105 MB at the corpora's peak, no faster)
+_BATCH = sketch.BATCH  # texts a bulk load sends to a sketch thread at once
 Parallel = Callable[[Callable, list[tuple]], list]
 """Maps a pure function over argument tuples in worker processes, results in order (None for a
 job that failed, which the caller then does itself): ``host.sketching.Sketcher.map``."""
@@ -557,8 +557,7 @@ class Index:
         for (ka, kb), v in verdicts.items():
             a, b = self._by_key.get(ka), self._by_key.get(kb)
             if a is not None and b is not None and a != b:
-                self._pairs.setdefault(a, {})[b] = v
-                self._pairs.setdefault(b, {})[a] = v
+                self._set_verdict(a, b, v)
 
     def export(self, doc: str) -> list[Sketched]:
         """Cacheable sketches of a document's abstracts, in order."""
@@ -908,12 +907,7 @@ def _merged(keys: np.ndarray, tids: np.ndarray, new: np.ndarray,
 
 def text_keys(norms: list[str]) -> np.ndarray:
     """Every key of each text, ``(n, sketch.KEYS)`` (see ``sketch``); 0 = no key."""
-    if sketch.native():
-        return sketch.keys(norms)
-    out = [sketch.keys(norms[i:i + _BATCH]) for i in range(0, len(norms), _BATCH)]
-    if not out:
-        return np.zeros((0, sketch.KEYS), dtype=np.uint64)
-    return np.concatenate(out)
+    return sketch.keys(norms)
 
 
 def sketch_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
