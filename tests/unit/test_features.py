@@ -290,6 +290,10 @@ def test_a_prepared_hover_is_the_hover_worked_out_on_the_spot(monkeypatch):
 
     fresh = workspace(**EXAMPLES)
     ready = workspace(**EXAMPLES)
+    first = ready.unprepared(sorted(EXAMPLES), 2)  # the bound is each list's first two
+    heads = {t for doc in sorted(EXAMPLES) for t in ready.index.docs[doc].tids[:2]}
+    assert len(heads) == 3  # one paper opens both lists
+    assert {t for t, _ in first} == heads and len(first) == 3
     items = ready.unprepared(sorted(EXAMPLES), 1000)
     assert len(items) == 14  # the 17 abstracts, three exact copies among them
     ready.add_prepared([t for t, _ in items],
@@ -326,3 +330,6 @@ def test_topics_and_a_prepared_hover_from_one_ranking_are_both_as_made_apart():
         assert both == workspace_module.extract_all(text)
         assert ready == workspace_module.prepare(text)
     assert any(len(workspace_module.prepare(t)[0]) == 15 for t in texts)
+    some = workspace_module.extract_prepared_many(texts[:3], [True, False, True])
+    assert [r is None for _, r in some] == [False, True, False]  # only the wanted hovers
+    assert [t for t, _ in some] == [workspace_module.extract_all(t) for t in texts[:3]]

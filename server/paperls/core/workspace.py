@@ -79,9 +79,12 @@ def extract_prepared(text: str) -> tuple[TextTopics, Prepared]:
     return _catalogued(ranked, stretches), (phrases, headline_of(text, phrases, HOVER_PARTS))
 
 
-def extract_prepared_many(texts: list[str]) -> list[tuple[TextTopics, Prepared]]:
-    """``extract_prepared`` of each text (what a worker process runs over a chunk)."""
-    return [extract_prepared(t) for t in texts]
+def extract_prepared_many(texts: list[str], wanted: list[bool]
+                          ) -> list[tuple[TextTopics, Prepared | None]]:
+    """``extract_prepared`` of each text whose hover is ``wanted``, ``extract_all`` of the
+    others (what a worker process runs over a chunk)."""
+    return [extract_prepared(t) if w else (extract_all(t), None)
+            for t, w in zip(texts, wanted, strict=True)]
 
 
 def _catalogued(ranked: list[Phrase], stretches: list[list[str]]) -> TextTopics:
@@ -239,17 +242,15 @@ class Workspace:
                 self._record(tid, phrases)
 
     def unprepared(self, docs: Iterable[str], limit: int) -> list[tuple[int, str]]:
-        """(text id, text) of the first ``limit`` texts of ``docs`` whose hover is not
-        prepared yet (no headline kept): what ``prepare`` should be run on."""
+        """(text id, text) of the texts among the first ``limit`` of each of ``docs`` whose
+        hover is not prepared yet (no headline kept): what ``prepare`` should be run on."""
         out: list[tuple[int, str]] = []
         seen: set[int] = set()
         for doc in docs:
             d = self.index.docs.get(doc)
             if d is None:
                 continue
-            for a, tid in zip(d.parsed.abstracts, d.tids, strict=True):
-                if len(out) >= limit:
-                    return out
+            for a, tid in zip(d.parsed.abstracts[:limit], d.tids[:limit], strict=True):
                 if tid not in seen and HOVER_PARTS not in self._heads.get(tid, ()):
                     seen.add(tid)
                     out.append((tid, a.text))

@@ -82,7 +82,7 @@ def stop_topic_worker(ls: PaperServer) -> None:
 
 
 async def extract_topics(ls: PaperServer, items: list[tuple[int, str]],
-                         background: bool = False, prepare: bool = False) -> None:
+                         background: bool = False, prepare: set[int] | None = None) -> None:
     """Topics of (text id, text) pairs in the worker, recorded by text id as they come back.
 
     Recording runs on the event loop (~0.6 ms a text), so it gives way to the user: one text
@@ -90,16 +90,21 @@ async def extract_topics(ls: PaperServer, items: list[tuple[int, str]],
     (a message in the last ``ACTIVE_S``), a pause after each; an opened list's new texts go at
     full speed. Recorded back to back, the 98.8k corpora kept the loop and the interpreter
     lock busy for minutes after a scan: stdio hover p99 25 ms, completion p99 29 ms, against
-    7.6 and 10 ms without it. The worker meanwhile extracts the next chunk. With ``prepare``
-    (an opened list's texts) their hovers are prepared from the same ranking."""
+    7.6 and 10 ms without it. The worker meanwhile extracts the next chunk. The texts in
+    ``prepare`` (an opened list's) have their hovers prepared from the same ranking."""
     model = ls.model
     loop = asyncio.get_running_loop()
     pool = await topic_worker(ls)
 
     def submit(i: int) -> asyncio.Future | None:
-        chunk = [t for _, t in items[i:i + TOPIC_CHUNK]]
-        fn = extract_prepared_many if prepare else extract_many
-        return loop.run_in_executor(pool, fn, chunk) if chunk else None
+        part = items[i:i + TOPIC_CHUNK]
+        if not part:
+            return None
+        texts = [t for _, t in part]
+        if prepare:
+            return loop.run_in_executor(pool, extract_prepared_many, texts,
+                                        [tid in prepare for tid, _ in part])
+        return loop.run_in_executor(pool, extract_many, texts)
 
     ahead = submit(0)
     for i in range(0, len(items), TOPIC_CHUNK):
@@ -122,7 +127,8 @@ async def extract_topics(ls: PaperServer, items: list[tuple[int, str]],
                 return  # a scan replaced the model
             if prepare:
                 got, ready = got
-                model.add_prepared([tid], [ready])
+                if ready is not None:
+                    model.add_prepared([tid], [ready])
             model.add_topics([tid], [got])
             await asyncio.sleep(YIELD_S if background and _client_busy(ls) else 0)
 
@@ -159,12 +165,14 @@ def fill_topics_for(ls: PaperServer, uri: str, opened: bool = False) -> None:
     the worker's start and extraction took a core from the scan. A list just ``opened`` has
     its hovers prepared too (in the same pass for the texts extracted in the worker)."""
     missing = ls.model.missing_texts([uri])
+    wanted = {tid for tid, _ in ls.model.unprepared([uri], PREPARED_PER_LIST)} if opened \
+        else set()
     sent: set[int] = set()
     if len(missing) <= INLINE_TOPICS:
         ls.model.fill_topics(missing)
     elif ls.model.ready:
-        ls.run_task(extract_topics(ls, missing, prepare=opened), f"topics of {uri}")
-        sent = {tid for tid, _ in missing} if opened else set()
+        ls.run_task(extract_topics(ls, missing, prepare=wanted), f"topics of {uri}")
+        sent = {tid for tid, _ in missing}
     if opened and ls.model.ready:
         ls.run_task(prepare_hovers(ls, [uri], sent), f"hovers of {uri}")
 
@@ -176,14 +184,15 @@ async def fill_topics_background(ls: PaperServer) -> None:
     model = ls.model
     opened = list(ls.client_uris)
     first = model.missing_texts(opened)
+    done = {tid for tid, _ in first}
+    wanted = {tid for tid, _ in model.unprepared(opened, PREPARED_PER_LIST)}
     started = time.perf_counter()
     # The open lists at full speed, as a list opened later: throttled like the rest, they
     # took minutes while the client was busy, and their hovers stayed unprepared.
-    await extract_topics(ls, first, prepare=True)
+    await extract_topics(ls, first, prepare=wanted)
     if model is not ls.model:
         return  # a scan replaced the model: its own fill runs
-    await prepare_hovers(ls, opened)
-    done = {tid for tid, _ in first}
+    await prepare_hovers(ls, opened, done)
     rest = [x for x in model.missing_texts() if x[0] not in done]
     await extract_topics(ls, rest, background=True)
     if (first or rest) and model is ls.model:
