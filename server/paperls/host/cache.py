@@ -24,7 +24,7 @@ import numpy as np
 from ..core import sketch
 from ..core.index import Sketched
 from ..core.similarity import Verdict
-from .paths import default_cache_directory, roots_key
+from .paths import roots_key
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +41,6 @@ class Entry:
     mtime_ns: int
     digest: bytes
     sketches: list[Sketched]
-
-
-def default_directory() -> Path:
-    return default_cache_directory()
 
 
 def _signed(k: int) -> int:

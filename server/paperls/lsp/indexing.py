@@ -29,7 +29,7 @@ from ..core import sketch, topics
 from ..core.parse import parse
 from ..core.workspace import Workspace, extract_many, extract_prepared_many, prepare_many
 from ..host import loader, worker
-from ..host.cache import default_directory
+from ..host.paths import default_cache_directory
 from . import documents
 from .state import PaperServer
 
@@ -244,7 +244,7 @@ def _build(ls: PaperServer, report: Callable[[int, int], None],
     cache_dir = None
     if settings.cache_enabled:
         cache_dir = Path(settings.cache_directory) if settings.cache_directory \
-            else default_directory()
+            else default_cache_directory()
     fresh, stats = loader.load(
         ls.roots, settings.include, settings.exclude, int(settings.max_file_size_mb * 1e6),
         settings.near_threshold, warnings.append, cache_dir=cache_dir, key=documents.path_uri,
