@@ -95,6 +95,43 @@ async def test_settings_change_applies_without_restart(client, ws_uri):
         d.severity for d in client.diagnostics[a]} == {types.DiagnosticSeverity.Warning})
 
 
+async def test_the_same_settings_again_republish_nothing(client, ws_uri):
+    """Clients announce settings changes of any section (VS Code: every edit of settings.json);
+    when the paperls settings come back unchanged, nothing is republished or re-pulled."""
+    import asyncio
+
+    a, b = ws_uri(TONY_A), ws_uri(TONY_B)
+    await wait_for_diagnostics(client, [a, b])
+    features = client.protocol.fm.features
+    said, pulled = [], asyncio.Event()
+    for method in (types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, types.WORKSPACE_DIAGNOSTIC_REFRESH):
+        def counting(*args, _was=features[method], _method=method):
+            said.append(_method)
+            return _was(*args)
+        features[method] = counting
+    answer = features[types.WORKSPACE_CONFIGURATION]
+
+    def configuration(*args):
+        pulled.set()
+        return answer(*args)
+
+    features[types.WORKSPACE_CONFIGURATION] = configuration
+    client.set_configuration({"severity": {"duplicateAcrossLists": "warning"}}, section="paperls")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await wait_for_diagnostics(client, [a, b], check=lambda: {
+        d.severity for u in (a, b) for d in client.diagnostics[u]} == {
+        types.DiagnosticSeverity.Warning})
+    assert said, "the changed severity was never republished"
+    said.clear()
+    pulled.clear()
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await asyncio.wait_for(pulled.wait(), 10)  # the server asked for the settings again
+    # A request answered after the server had the settings: anything published came before.
+    await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=a), position=types.Position(1, 1)))
+    assert said == []
+
+
 async def test_project_file_overrides_the_editor(client, ws_uri, workspace):
     a = ws_uri(TONY_A)
     await wait_for_diagnostics(client, [a])

@@ -160,4 +160,6 @@ def test_vscode_extension(tools: Path, workspace: Path, tmp_path: Path):
     # old process's own end may come some milliseconds later, as its interpreter winds down.
     assert told and told[0]["t"] <= b_serve[0]["t"], "the new server started before the old " \
         "one was told to exit"
-    assert results["squigglesAfterInterpreterChange"] >= 3
+    assert results["squigglesAfterInterpreterChange"] >= 3, [
+        (e.get("method") or e["event"], e.get("items")) for e in servers["python-b"]
+        if e["event"] == "diagnostics" or "Diagnostics" in e.get("method", "")]

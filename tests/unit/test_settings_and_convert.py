@@ -73,6 +73,26 @@ def test_settings_mirror_the_vscode_extension_key_for_key():
     assert {f.name for f in fields(Settings)} == set(KEYS.values())
 
 
+def test_every_value_the_vscode_extension_offers_is_taken():
+    """Each setting as VS Code's settings editor can write it: its default, every value of an
+    enum, and the other position of a switch, each taken as given, with nothing said."""
+    import json
+    from pathlib import Path
+
+    from paperls.host.settings import KEYS
+
+    pkg = json.loads((Path(__file__).parents[2] / "client-vscode" / "package.json").read_text())
+    props = pkg["contributes"]["configuration"]["properties"]
+    for key, name in KEYS.items():
+        prop = props[f"paperls.{key}"]
+        values = [prop["default"], *prop.get("enum", [])]
+        if prop.get("type") == "boolean":
+            values.append(not prop["default"])
+        for value in values:
+            s, problems = from_client({"paperls": {key: value}})
+            assert problems == [] and getattr(s, name) == value, (key, value, problems)
+
+
 @pytest.mark.parametrize("encoding", [types.PositionEncodingKind.Utf16,
                                       types.PositionEncodingKind.Utf8,
                                       types.PositionEncodingKind.Utf32])

@@ -113,6 +113,10 @@ KEYS: dict[str, str] = {
 }
 
 
+# Every on/off setting, from the class itself: a switch added there is read like the others.
+_SWITCHES = frozenset(f.name for f in fields(Settings) if f.type in ("bool", bool))
+
+
 def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     if isinstance(obj, dict):
@@ -155,7 +159,7 @@ def _valid(name: str, value: Any) -> Any:
         if value not in ("copies", "related"):
             raise ValueError('"copies" or "related"')
         return value
-    if name in ("cache_enabled", "code_lens", "inlay_hints"):
+    if name in _SWITCHES:
         if not isinstance(value, bool):
             raise ValueError("true or false")
         return value

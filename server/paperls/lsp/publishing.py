@@ -36,6 +36,8 @@ def diagnostics_for(ls: PaperServer, uri: str, found=None) -> list[types.Diagnos
 
 def publish(ls: PaperServer, uris: set[str]) -> None:
     """Push the diagnostics of these documents, or ask a client that pulls to pull again."""
+    if not uris:
+        return  # nothing changed: a client that pulls would pull every list again for nothing
     if ls.caps.pull:
         request_refresh(ls)
         return

@@ -77,6 +77,8 @@ class PaperServer(LanguageServer):
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.settings = Settings()
         """The settings in force: the client's, with each root's paperls.toml on top."""
+        self.settings_problems: list[str] = []
+        """What is wrong in those settings, as last said (each problem is said once)."""
         self.client_settings: Any = None
         """The client's raw settings, kept to re-apply when a paperls.toml changes."""
         self.caps = ClientCaps()

@@ -169,7 +169,13 @@ try {
   await page.keyboard.press("Enter");
   await tapWait(tapB, (e) => e.event === "message" && e.method === "textDocument/didOpen",
                 "the restarted server's didOpen", 60000);
-  await page.waitForSelector(".squiggly-warning", { timeout: 30000 });
+  // The new server's findings, then the editor showing them: the old server's squiggles may
+  // still be on screen a moment after it stopped, so a first squiggle proves nothing.
+  await tapWait(tapB, (e) => (e.event === "diagnostics" && e.kind === "full" && e.items >= 3)
+                || (e.method === "textDocument/publishDiagnostics" && e.items >= 3),
+                "the restarted server's findings", 60000);
+  await page.waitForFunction(() => document.querySelectorAll(
+    ".squiggly-warning, .squiggly-info").length >= 3, null, { timeout: 30000 }).catch(() => {});
   out.squigglesAfterInterpreterChange = await page.locator(".squiggly-warning, .squiggly-info").count();
   await shot(page, "interpreter-changed");
   out.ok = true;

@@ -6,7 +6,8 @@ The VS Code test's stand-in interpreters run the server through this, so that th
 what the client sent (one workspace/didChangeWatchedFiles per change on disk, not two) and see
 which server a restart stopped and started. LOG gets a JSON line per event: `start` (pid, argv),
 each message's sender and method (with the changes of didChangeWatchedFiles and the methods of
-registerCapability), and `exit`.
+registerCapability, the text of logMessage), the size of each diagnostic report the server sent (pulled or pushed),
+and `exit`.
 """
 
 from __future__ import annotations
@@ -61,8 +62,18 @@ def main() -> int:
                     if msg["method"] == "client/registerCapability":
                         extra["registrations"] = [r["method"] for r in
                                                   msg["params"]["registrations"]]
+                    if msg["method"] == "window/logMessage":
+                        extra["message"] = msg["params"]["message"][:200]
+                    if msg["method"] == "textDocument/publishDiagnostics":
+                        extra["uri"] = msg["params"]["uri"]
+                        extra["items"] = len(msg["params"]["diagnostics"])
                     log(event="message", pid=child.pid, sender=sender, method=msg["method"],
                         **extra)
+                elif isinstance(msg.get("result"), dict) and msg["result"].get("kind") in (
+                        "full", "unchanged"):
+                    # A pulled diagnostic report: how many findings the server gave.
+                    log(event="diagnostics", pid=child.pid, sender=sender,
+                        kind=msg["result"]["kind"], items=len(msg["result"].get("items", [])))
         if sender == "client":  # the client hung up: so does the server's stdin
             try:
                 child.stdin.close()

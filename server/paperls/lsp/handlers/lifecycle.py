@@ -37,8 +37,12 @@ def apply_settings(ls: PaperServer, raw) -> None:
     ls.client_settings = raw
     project, problems = read_project(ls.roots)
     settings, more = from_client(with_project(raw, project))
-    for p in problems + more:
-        ls.warn(p)
+    said, ls.settings_problems = ls.settings_problems, problems + more
+    if settings == ls.settings and said == ls.settings_problems:
+        return  # the same settings again (a client re-sends them on every change event)
+    for p in ls.settings_problems:
+        if p not in said:
+            ls.warn(p)
     was = ls.settings.reference_files
     ls.settings = settings
     ls.model.set_threshold(settings.near_threshold, settings.possible_threshold)
