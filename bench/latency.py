@@ -55,6 +55,12 @@ def run(requests: int = 200, seed: int = 3, full_vocabulary: bool = False) -> di
     out["first_diagnostics_of_opened_file_ms"] = (t - t_open) * 1000
     # initialize may be answered while the server still loads: what the user waits for is this
     out["first_diagnostics_from_process_start_ms"] = (t - t_spawn) * 1000
+    # The findings that need the whole index: the opened list's copies in other lists.
+    t, _ = c.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                  and m["params"]["uri"] == uri and any(
+                      d.get("code") == "duplicate-across-lists"
+                      for d in m["params"]["diagnostics"]), timeout=300)
+    out["cross_list_diagnostics_of_opened_file_from_process_start_s"] = t - t_spawn
     t, msg = c.wait(lambda m: m.get("method") == "window/logMessage"
                     and m["params"]["message"].startswith("indexed "), timeout=300)
     out["initial_index_s"] = t - t_init

@@ -450,9 +450,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # The client's initialize answered from memory while the protocol library loads.
     stdin, stdout = prestart.start(default_cache_directory()) \
         if os.environ.get("PAPERLS_PRESTART", "1") != "0" else (None, None)
+    from .lsp import stdio
     from .lsp.server import server
 
-    server.start_io(stdin, stdout)
+    stdio.serve(server, stdin, stdout)
     return 0
 
 

@@ -256,6 +256,24 @@ class Workspace:
                     out.append((tid, a.text))
         return out
 
+    def unheaded_findings(self, docs: Iterable[str]) -> list[tuple[int, str]]:
+        """(text id, text) of the abstracts with findings in ``docs`` whose headline is not made
+        yet: each finding names its paper by it, so ``prepare`` them before publishing."""
+        out: list[tuple[int, str]] = []
+        seen: set[int] = set()
+        for doc in docs:
+            d = self.index.docs.get(doc)
+            if d is None:
+                continue
+            for f in self.index.findings(doc):
+                a = d.parsed.abstract_at(f.line)
+                tid = self.index.text_id(doc, f.line)
+                if a is not None and tid is not None and tid not in seen \
+                        and HOVER_PARTS not in self._heads.get(tid, ()):
+                    seen.add(tid)
+                    out.append((tid, a.text))
+        return out
+
     def add_prepared(self, tids: list[int], prepared: list[Prepared]) -> None:
         """Keep hovers prepared elsewhere (a worker), by text id: what ``topics`` and
         ``headline`` would work out for those texts, so that a hover needs neither. A text that

@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -43,6 +43,7 @@ SMALL_WORKSPACE = 2000  # abstracts whose topics are extracted before the first 
 INLINE_TOPICS = 20  # texts whose topics an edit extracts at once (typing adds one or two)
 PREPARED_PER_LIST = 2000  # texts of an opened list whose hovers the worker prepares (~1 MB)
 PREPARE_CHUNK = 50  # texts prepared per round trip: few waits behind the background fill's chunks
+SLICE_S = 0.004  # longest a background pass holds the loop between turns
 READ_TRIES = 3  # reads off the loop before one on the loop (which cannot be stale)
 
 T = TypeVar("T")
@@ -141,6 +142,12 @@ async def prepare_hovers(ls: PaperServer, uris: list[str], skip: set[int] | None
     the worker is extracting with their hovers already."""
     model = ls.model
     items = [x for x in model.unprepared(uris, PREPARED_PER_LIST) if not skip or x[0] not in skip]
+    await prepare_texts(ls, model, items)
+
+
+async def prepare_texts(ls: PaperServer, model: Workspace, items: list[tuple[int, str]]) -> None:
+    """Prepare the topics and headlines of these (text id, text) in the topic worker, into
+    ``model`` while it is the server's."""
     if not items:
         return
     loop = asyncio.get_running_loop()
@@ -193,13 +200,34 @@ async def fill_topics_background(ls: PaperServer) -> None:
     if model is not ls.model:
         return  # a scan replaced the model: its own fill runs
     await prepare_hovers(ls, opened, done)
-    rest = [x for x in model.missing_texts() if x[0] not in done]
+    # Every list's, a few at a time: the whole corpora's at once held the loop ~0.1 s.
+    rest: list[tuple[int, str]] = []
+    async for doc in in_slices(ls, model, list(model.index.docs)):
+        for tid, text in model.missing_texts([doc]):
+            if tid not in done:
+                done.add(tid)
+                rest.append((tid, text))
+    if model is not ls.model:
+        return
     await extract_topics(ls, rest, background=True)
     if (first or rest) and model is ls.model:
         # The workspace's phrases are long-lived too: out of later collections, as the index.
         gc.freeze()
         ls.log(f"topics of {len(first) + len(rest)} abstracts in "
                f"{time.perf_counter() - started:.1f} s")
+
+
+async def in_slices(ls: PaperServer, model: Workspace, items: list[T]) -> AsyncIterator[T]:
+    """``items``, the loop given back whenever ``SLICE_S`` of the caller's work has passed;
+    they stop when a scan replaces ``model``."""
+    end = time.perf_counter() + SLICE_S
+    for x in items:
+        if time.perf_counter() > end:
+            await asyncio.sleep(0)
+            if model is not ls.model:
+                return
+            end = time.perf_counter() + SLICE_S
+        yield x
 
 
 class _Progress:
@@ -261,20 +289,27 @@ def _build(ls: PaperServer, report: Callable[[int, int], None],
     return fresh, stats.save_cache
 
 
-async def scan(ls: PaperServer) -> set[str] | None:
-    """Scan every root in a worker thread and swap the fresh model in: the documents to
-    publish, or None when a newer scan superseded this one."""
-    ls.scan_generation += 1
-    generation = ls.scan_generation
+def count_scan(ls: PaperServer) -> None:
+    """A scan is under way from now: features and the status say "indexing" until it ends."""
     ls.scans += 1
     if ls.scans == 1:
         ls.during_scan.clear()  # the scan reads the disk after anything noted before it
+
+
+async def scan(ls: PaperServer, counted: bool = False) -> set[str] | None:
+    """Scan every root in a worker thread and swap the fresh model in: the documents to
+    publish, or None when a newer scan superseded this one. ``counted``: ``count_scan`` was
+    called when the scan was scheduled."""
+    ls.scan_generation += 1
+    generation = ls.scan_generation
+    if not counted:
+        count_scan(ls)
     progress = _Progress(ls)
-    await progress.begin()
     started = time.perf_counter()
     warnings: list[str] = []
     loop = asyncio.get_running_loop()
     try:
+        await progress.begin()
         fresh, save = await loop.run_in_executor(None, _build, ls, progress.reporter(),
                                                  warnings)
     except BaseException:

@@ -39,8 +39,11 @@ def start(cache_dir: Path) -> tuple[BinaryIO, BinaryIO]:
     """Read the first message from stdin; answer it from memory if it is a remembered
     ``initialize``. Returns the stdin and stdout the server should use."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    head, body = _read_message(stdin)
-    replay = Replay(head + body, stdin)
+    # Unbuffered: what was read comes back whole, to be read again from the replay, and
+    # the rest stays in the pipe for whoever reads next (``stdio`` on the event loop, or
+    # pygls's thread through the replay).
+    head, body, behind = _read_message(getattr(stdin, "raw", stdin))
+    replay = Replay(head + body + behind, stdin)
     try:
         msg = json.loads(body) if body else None
     except ValueError:
@@ -146,15 +149,27 @@ def _key(params) -> str:
     return hashlib.blake2b(json.dumps(what, sort_keys=True).encode(), digest_size=12).hexdigest()
 
 
-def _read_message(stdin: BinaryIO) -> tuple[bytes, bytes]:
-    """One LSP frame's header and body (both empty at end of input)."""
-    head = b""
+CHUNK = 1 << 16
+
+
+def _read_message(stdin: BinaryIO) -> tuple[bytes, bytes, bytes]:
+    """The first LSP frame's header and body, and what was read past them (all empty at the
+    end of input). Read in chunks (unbuffered, a chunk is what the pipe holds), so whatever
+    comes behind the first message is returned, not left in a buffer nobody reads."""
+    buf = bytearray()
+    pos = scanned = 0
     length = None
     while True:
-        line = stdin.readline()
-        if not line:
-            return head, b""
-        head += line
+        nl = buf.find(b"\n", scanned)
+        if nl < 0:
+            scanned = len(buf)
+            part = stdin.read(CHUNK)
+            if not part:
+                return bytes(buf), b"", b""
+            buf += part
+            continue
+        line = bytes(buf[pos:nl + 1])
+        pos = scanned = nl + 1
         if line.lower().startswith(b"content-length:"):
             try:
                 length = int(line.split(b":", 1)[1])
@@ -162,7 +177,13 @@ def _read_message(stdin: BinaryIO) -> tuple[bytes, bytes]:
                 length = None
         if line in (b"\r\n", b"\n"):
             break
-    return head, stdin.read(length) if length else b""
+    while length and len(buf) - pos < length:
+        part = stdin.read(max(CHUNK, length - (len(buf) - pos)))
+        if not part:
+            break
+        buf += part
+    end = pos + (length or 0)
+    return bytes(buf[:pos]), bytes(buf[pos:end]), bytes(buf[end:])
 
 
 def _write(stdout: BinaryIO, msg: dict) -> None:
@@ -180,6 +201,13 @@ class Replay(io.RawIOBase):
 
     def readable(self) -> bool:
         return True
+
+    def unread(self) -> bytes:
+        """The bytes read ahead not yet taken, taken now (the rest comes from ``fileno``)."""
+        return self._first.read()
+
+    def fileno(self) -> int:
+        return self._rest.fileno()
 
     def readline(self, size: int = -1) -> bytes:
         got = self._first.readline(size)

@@ -51,13 +51,21 @@ def apply_settings(ls: PaperServer, raw) -> None:
     publishing.publish_all(ls)
 
 
-async def reindex(ls: PaperServer) -> None:
+async def reindex(ls: PaperServer, counted: bool = False) -> None:
     """Scan the workspace (again) and publish what the new model says."""
-    affected = await indexing.scan(ls)
+    affected = await indexing.scan(ls, counted)
     if affected is not None:
         ls.scan_landed().set()
-        publishing.publish(ls, affected)
         publishing.refresh_views(ls)
+        await publishing.publish_landed(ls, affected)
+
+
+def start_reindex(ls: PaperServer, name: str) -> None:
+    """Scan in the background, "indexing" from now on: counted only when the task first ran, a
+    status request or an opened list read just after ``initialized`` saw no scan under way
+    (a status poller took the index as landed before it had started)."""
+    indexing.count_scan(ls)
+    ls.run_task(reindex(ls, counted=True), name)
 
 
 def initialize(ls: PaperServer, params: types.InitializeParams) -> None:
@@ -70,7 +78,9 @@ def initialize(ls: PaperServer, params: types.InitializeParams) -> None:
     apply_settings(ls, params.initialization_options)
 
 
-async def initialized(ls: PaperServer, params: types.InitializedParams) -> None:
+def initialized(ls: PaperServer, params: types.InitializedParams) -> None:
+    # Not a coroutine: pygls runs one as a task, after the messages already read (a status
+    # request, a didOpen) were handled, which then saw no scan under way.
     if ls.caps.configuration:
         ls.run_task(pull_configuration(ls), "configuration")
     if ls.caps.watch_files:
@@ -80,7 +90,7 @@ async def initialized(ls: PaperServer, params: types.InitializedParams) -> None:
     if ls.roots:
         # The topic worker starts when the index has landed (or when an opened list needs
         # it first): started now, its process and imports took a core from the scan.
-        ls.run_task(reindex(ls), "initial index")
+        start_reindex(ls, "initial index")
     else:
         ls.run_task(indexing.topic_worker(ls), "topic worker start")
 
@@ -134,7 +144,7 @@ def did_change_workspace_folders(ls: PaperServer,
     added = [Path(p) for p in (to_fs_path(f.uri) for f in params.event.added) if p]
     set_roots(ls, roots + [p for p in added if p.is_dir() and p not in roots])
     apply_settings(ls, ls.client_settings)
-    ls.run_task(reindex(ls), "re-index after a workspace folder change")
+    start_reindex(ls, "re-index after a workspace folder change")
 
 
 def shutdown(ls: PaperServer, params: None) -> None:
