@@ -244,34 +244,28 @@ class Workspace:
     def unprepared(self, docs: Iterable[str], limit: int) -> list[tuple[int, str]]:
         """(text id, text) of the texts among the first ``limit`` of each of ``docs`` whose
         hover is not prepared yet (no headline kept): what ``prepare`` should be run on."""
-        out: list[tuple[int, str]] = []
-        seen: set[int] = set()
-        for doc in docs:
-            d = self.index.docs.get(doc)
-            if d is None:
-                continue
-            for a, tid in zip(d.parsed.abstracts[:limit], d.tids[:limit], strict=True):
-                if tid not in seen and HOVER_PARTS not in self._heads.get(tid, ()):
-                    seen.add(tid)
-                    out.append((tid, a.text))
-        return out
+        return self._unheaded(
+            (tid, a) for d in (self.index.docs.get(doc) for doc in docs) if d is not None
+            for a, tid in zip(d.parsed.abstracts[:limit], d.tids[:limit], strict=True))
 
     def unheaded_findings(self, docs: Iterable[str]) -> list[tuple[int, str]]:
         """(text id, text) of the abstracts with findings in ``docs`` whose headline is not made
         yet: each finding names its paper by it, so ``prepare`` them before publishing."""
+        return self._unheaded(
+            (self.index.text_id(doc, f.line), d.parsed.abstract_at(f.line))
+            for doc, d in ((doc, self.index.docs.get(doc)) for doc in docs) if d is not None
+            for f in self.index.findings(doc))
+
+    def _unheaded(self, pairs: Iterable[tuple[int | None, Abstract | None]]
+                  ) -> list[tuple[int, str]]:
+        """(text id, text) of these, once each, that have no hover headline kept."""
         out: list[tuple[int, str]] = []
         seen: set[int] = set()
-        for doc in docs:
-            d = self.index.docs.get(doc)
-            if d is None:
-                continue
-            for f in self.index.findings(doc):
-                a = d.parsed.abstract_at(f.line)
-                tid = self.index.text_id(doc, f.line)
-                if a is not None and tid is not None and tid not in seen \
-                        and HOVER_PARTS not in self._heads.get(tid, ()):
-                    seen.add(tid)
-                    out.append((tid, a.text))
+        for tid, a in pairs:
+            if a is not None and tid is not None and tid not in seen \
+                    and HOVER_PARTS not in self._heads.get(tid, ()):
+                seen.add(tid)
+                out.append((tid, a.text))
         return out
 
     def add_prepared(self, tids: list[int], prepared: list[Prepared]) -> None:
