@@ -19,6 +19,7 @@ from .state import PaperServer
 log = logging.getLogger("paperls")
 
 DEBOUNCE_S = 0.15
+HEADLINES_ON_LOOP = 20  # fewer unmade headlines than this are made as their lists are published
 
 
 def diagnostics_for(ls: PaperServer, uri: str, found=None) -> list[types.Diagnostic]:
@@ -76,9 +77,6 @@ async def publish_landed(ls: PaperServer, uris: set[str]) -> None:
         await indexing.prepare_texts(ls, model, unheaded)
     async for uri in indexing.in_slices(ls, model, rest):
         publish(ls, {uri})
-
-
-HEADLINES_ON_LOOP = 20  # fewer unmade headlines than this are made as their lists are published
 
 
 def publish_all(ls: PaperServer) -> None:

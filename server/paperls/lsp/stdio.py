@@ -52,14 +52,14 @@ class StreamSource:
             return end.partial
 
 
-def readable_on_loop(fd: int, out_fd: int) -> bool:
-    """Whether the event loop can read ``fd`` itself: a pipe or socket that is not also the
-    output (setting it non-blocking would make writes to it fail when the client is slow)."""
+def readable_on_loop(fd: int) -> bool:
+    """Whether the event loop can read ``fd`` itself: a pipe or socket that is not also
+    stdout (setting it non-blocking would make writes to it fail when the client is slow)."""
     if sys.platform == "win32":
         return False
     try:
-        st, out = os.fstat(fd), os.fstat(out_fd)
-    except OSError:
+        st, out = os.fstat(fd), os.fstat(sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):  # io.UnsupportedOperation is a ValueError
         return False
     if not (stat.S_ISFIFO(st.st_mode) or stat.S_ISSOCK(st.st_mode)):
         return False
@@ -74,7 +74,7 @@ def serve(server, stdin: BinaryIO | None, stdout: BinaryIO | None) -> None:
         fd = source.fileno()
     except (AttributeError, OSError, ValueError):
         fd = -1
-    if fd < 0 or not readable_on_loop(fd, sys.stdout.fileno()):
+    if fd < 0 or not readable_on_loop(fd):
         server.start_io(stdin, stdout)
         return
     first = source.unread() if hasattr(source, "unread") else b""
