@@ -143,3 +143,57 @@ async def test_an_opened_list_gets_its_topics_from_the_first_scans_fill(monkeypa
     indexing.fill_topics_for(ls, "file:///l.txt")
     await asyncio.sleep(0)
     assert sent == [30]
+
+
+async def test_edits_while_a_list_is_extracted_send_its_texts_to_the_worker_once():
+    """An opened list's texts go to the topic worker once, however many edits come while the
+    worker has them: every edit re-ran ``fill_topics_for`` over the texts without topics, and
+    sent the whole list again (20 edits queued 20 copies of a 360-abstract list on the
+    corpora, and half its hovers were still unprepared 6 s after the index landed). Its new
+    texts still get their topics, and every abstract it was opened with a prepared hover."""
+    import concurrent.futures
+    import threading
+
+    from paperls.core.parse import parse
+    from paperls.lsp import indexing
+
+    gate = threading.Event()
+    sent: list[str] = []
+
+    class Pool(concurrent.futures.ThreadPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            sent.extend(args[0])
+
+            def held(*a):
+                gate.wait(10)
+                return fn(*a)
+            return super().submit(held, *args, **kwargs)
+
+    ls = PaperServer()
+    loop = asyncio.get_running_loop()
+    ls.topic_pool = loop.create_future()
+    ls.topic_pool.set_result(Pool(max_workers=1))
+    uri = "file:///l.txt"
+    lines = ["Curator"] + [f"Abstract:Study {i} trains graph neural networks on molecules "
+                           f"of size {i} with contrastive pretraining." for i in range(60)]
+    ls.model.set_document(uri, parse("\n".join(lines)))
+    indexing.fill_topics_for(ls, uri, opened=True)
+    await asyncio.sleep(0.05)  # the worker has its first chunks, and answers none yet
+    for n in range(5):  # edits, each re-indexed and filled as ``publishing`` does
+        lines.append(f"Abstract:Edit {n} adds sparse autoencoders for protein folding.")
+        ls.model.set_document(uri, parse("\n".join(lines)))
+        indexing.fill_topics_for(ls, uri)
+        await asyncio.sleep(0.01)
+    gate.set()
+    for _ in range(500):
+        await asyncio.sleep(0.01)
+        if not ls.model.missing_texts([uri]) and not ls.model.unprepared([uri], 60):
+            break
+    ls.topic_pool.result().shutdown()
+    texts = [line.removeprefix("Abstract:") for line in lines[1:]]
+    assert not ls.model.missing_texts([uri]) and not ls.model.unprepared([uri], 60)
+    counts = {t: sent.count(t) for t in texts}
+    assert all(counts[t] >= 1 for t in texts)
+    # Once for topics; at most once more for a hover another call's extraction left out.
+    assert max(counts.values()) <= 2, sorted(counts.items(), key=lambda x: -x[1])[:3]
+    assert sum(counts.values()) <= len(texts) + 10, sum(counts.values())

@@ -248,6 +248,10 @@ class Workspace:
             (tid, a) for d in (self.index.docs.get(doc) for doc in docs) if d is not None
             for a, tid in zip(d.parsed.abstracts[:limit], d.tids[:limit], strict=True))
 
+    def unprepared_among(self, items: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+        """Those of these (text id, text) that have no hover headline kept."""
+        return [x for x in items if HOVER_PARTS not in self._heads.get(x[0], ())]
+
     def unheaded_findings(self, docs: Iterable[str]) -> list[tuple[int, str]]:
         """(text id, text) of the abstracts with findings in ``docs`` whose headline is not made
         yet: each finding names its paper by it, so ``prepare`` them before publishing."""

@@ -37,7 +37,7 @@ class CompletionResult:
     insert_text: str
     start: int  # column where the replaced text starts (cursor is the end)
     detail: str
-    documentation: str
+    documentation: str  # Markdown; "" for none
     rank: int  # 0 best: the order the user should see the items in
     kind: str  # "topic" or "prefix"
 
@@ -111,7 +111,7 @@ def complete(ws: Workspace, doc: str, line_text: str, line: int, col: int,
         n = o.abstracts
         what = "topic" if o.topic is not None else "phrase"
         detail = f"{what} · in {n} abstract{'s' if n != 1 else ''}"
-        docs = _snippet(ws, o) if i < SNIPPETS else f"**{o.form}**"
+        docs = _snippet(ws, o) if i < SNIPPETS else ""  # the label and detail say the rest
         text = in_typed_case(o.form, before[o.start:])
         out.append(CompletionResult(text, text, o.start, detail, docs, i + 1, "topic"))
     return out

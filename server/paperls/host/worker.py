@@ -16,6 +16,10 @@ import threading
 
 def end_with_parent() -> None:
     """Initializer of a worker process: exit as soon as the parent process is gone."""
+    try:
+        os.nice(19)
+    except OSError:
+        pass
     parent = multiprocessing.parent_process()
     if parent is None or parent.sentinel is None:
         return

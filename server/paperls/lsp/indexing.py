@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -96,42 +96,65 @@ async def extract_topics(ls: PaperServer, items: list[tuple[int, str]],
     model = ls.model
     loop = asyncio.get_running_loop()
     pool = await topic_worker(ls)
+    # The texts this call has claimed and not yet recorded (``claim``): all of them at once,
+    # but in the ``background`` fill a chunk at a time, so that the lists opened meanwhile
+    # are extracted by their own calls, not minutes later by this one.
+    held: set[int] = set()
+    if not background:
+        items = claim(ls, model, items)
+        held.update(tid for tid, _ in items)
 
-    def submit(i: int) -> asyncio.Future | None:
-        part = items[i:i + TOPIC_CHUNK]
+    def submit(i: int) -> tuple[list[tuple[int, str]], asyncio.Future | None]:
+        """The chunk at ``i``: its texts that still want topics (none that another call has
+        claimed, or that has topics by now), sent to the worker."""
+        part = [x for x in items[i:i + TOPIC_CHUNK] if not model.has_topics(x[0])]
+        if background:
+            part = claim(ls, model, part)
+            held.update(tid for tid, _ in part)
         if not part:
-            return None
+            return part, None
         texts = [t for _, t in part]
         if prepare:
-            return loop.run_in_executor(pool, extract_prepared_many, texts,
-                                        [tid in prepare for tid, _ in part])
-        return loop.run_in_executor(pool, extract_many, texts)
+            return part, loop.run_in_executor(pool, extract_prepared_many, texts,
+                                              [tid in prepare for tid, _ in part])
+        return part, loop.run_in_executor(pool, extract_many, texts)
 
-    ahead = submit(0)
-    for i in range(0, len(items), TOPIC_CHUNK):
-        assert ahead is not None
-        found = await ahead
-        if background:
-            # The worker takes a core: the whole workspace's topics wait while the client is
-            # busy, up to ``MAX_WAIT_S`` a chunk, so a client that never pauses slows the fill
-            # but never stops it (stdio hover p99 14 -> 8 ms, completion 15 -> 4 ms with the
-            # vocabulary it had).
-            waited = 0.0
-            while _client_busy(ls) and waited < MAX_WAIT_S and model is ls.model:
-                await asyncio.sleep(ACTIVE_S / 2)
-                waited += ACTIVE_S / 2
-        ahead = submit(i + TOPIC_CHUNK)
-        for (tid, _), got in zip(items[i:i + TOPIC_CHUNK], found, strict=True):
-            if model is not ls.model:
-                if ahead is not None:
-                    ahead.cancel()
-                return  # a scan replaced the model
-            if prepare:
-                got, ready = got
-                if ready is not None:
-                    model.add_prepared([tid], [ready])
-            model.add_topics([tid], [got])
-            await asyncio.sleep(YIELD_S if background and _client_busy(ls) else 0)
+    try:
+        ahead = submit(0)
+        for i in range(0, len(items), TOPIC_CHUNK):
+            part, pending = ahead
+            found = await pending if pending is not None else []
+            if pending is None:
+                await asyncio.sleep(0)  # a run of texts done already: still give way
+            if background:
+                # The worker takes a core: the whole workspace's topics wait while the client
+                # is busy, up to ``MAX_WAIT_S`` a chunk, so a client that never pauses slows
+                # the fill but never stops it (stdio hover p99 14 -> 8 ms, completion 15 -> 4
+                # ms with the vocabulary it had).
+                waited = 0.0
+                while _client_busy(ls) and waited < MAX_WAIT_S and model is ls.model:
+                    await asyncio.sleep(ACTIVE_S / 2)
+                    waited += ACTIVE_S / 2
+            ahead = submit(i + TOPIC_CHUNK) if i + TOPIC_CHUNK < len(items) else ([], None)
+            for (tid, _), got in zip(part, found, strict=True):
+                if model is not ls.model:
+                    if ahead[1] is not None:
+                        ahead[1].cancel()
+                    return  # a scan replaced the model
+                if prepare:
+                    got, ready = got
+                    if ready is not None:
+                        model.add_prepared([tid], [ready])
+                model.add_topics([tid], [got])
+                await asyncio.sleep(YIELD_S if background and _client_busy(ls) else 0)
+            release(ls, model, [tid for tid, _ in part])
+            held.difference_update(tid for tid, _ in part)
+    finally:
+        release(ls, model, held)
+    if prepare and model is ls.model:
+        # Texts another call was extracting without their hovers: prepared on their own.
+        await prepare_texts(ls, model, [x for x in model.unprepared_among(items)
+                                        if x[0] in prepare])
 
 
 async def prepare_hovers(ls: PaperServer, uris: list[str], skip: set[int] | None = None) -> None:
@@ -148,16 +171,46 @@ async def prepare_hovers(ls: PaperServer, uris: list[str], skip: set[int] | None
 async def prepare_texts(ls: PaperServer, model: Workspace, items: list[tuple[int, str]]) -> None:
     """Prepare the topics and headlines of these (text id, text) in the topic worker, into
     ``model`` while it is the server's."""
+    items = claim(ls, model, items, hovers=True)
     if not items:
         return
     loop = asyncio.get_running_loop()
-    pool = await topic_worker(ls)
-    for i in range(0, len(items), PREPARE_CHUNK):
-        chunk = items[i:i + PREPARE_CHUNK]
-        found = await loop.run_in_executor(pool, prepare_many, [t for _, t in chunk])
-        if model is not ls.model:
-            return
-        model.add_prepared([tid for tid, _ in chunk], found)
+    try:
+        pool = await topic_worker(ls)
+        for i in range(0, len(items), PREPARE_CHUNK):
+            chunk = items[i:i + PREPARE_CHUNK]
+            found = await loop.run_in_executor(pool, prepare_many, [t for _, t in chunk])
+            if model is not ls.model:
+                return
+            model.add_prepared([tid for tid, _ in chunk], found)
+    finally:
+        release(ls, model, [tid for tid, _ in items], hovers=True)
+
+
+def claim(ls: PaperServer, model: Workspace, items: list[tuple[int, str]],
+          hovers: bool = False) -> list[tuple[int, str]]:
+    """The (text id, text) of ``items`` that no other call has claimed for the topic worker
+    (for their topics, or with ``hovers`` for their hovers), now claimed by the caller; none
+    for a model a scan has replaced. Without this, every edit made while an opened list's topics were
+    being extracted sent the worker the whole list again: 20 edits queued 20 copies of its
+    ~360 texts, and half its hovers were still unprepared 6 s after the index landed."""
+    if model is not ls.model:
+        return []
+    owner, topics_sent, hovers_sent = ls.in_worker
+    if owner is not model:  # text ids are a model's own
+        topics_sent, hovers_sent = set(), set()
+        ls.in_worker = (model, topics_sent, hovers_sent)
+    sent = hovers_sent if hovers else topics_sent
+    out = [x for x in items if x[0] not in sent]
+    sent.update(tid for tid, _ in out)
+    return out
+
+
+def release(ls: PaperServer, model: Workspace, tids: Iterable[int], hovers: bool = False) -> None:
+    """The caller is done with these texts of ``model`` (recorded, or abandoned)."""
+    owner, topics_sent, hovers_sent = ls.in_worker
+    if owner is model:
+        (hovers_sent if hovers else topics_sent).difference_update(tids)
 
 
 def _client_busy(ls: PaperServer) -> bool:
@@ -171,11 +224,18 @@ def fill_topics_for(ls: PaperServer, uri: str, opened: bool = False) -> None:
     background fill starts with the open lists. Extracted then, they were extracted twice, and
     the worker's start and extraction took a core from the scan. A list just ``opened`` has
     its hovers prepared too (in the same pass for the texts extracted in the worker)."""
-    missing = ls.model.missing_texts([uri])
+    owner, in_worker, _ = ls.in_worker
+    every = ls.model.missing_texts([uri])
+    missing = [x for x in every if owner is not ls.model or x[0] not in in_worker]
     wanted = {tid for tid, _ in ls.model.unprepared([uri], PREPARED_PER_LIST)} if opened \
         else set()
     sent: set[int] = set()
-    if len(missing) <= INLINE_TOPICS:
+    if len(missing) < len(every):
+        # The worker has this list's texts already: the rest go behind them, not on the loop.
+        if missing and ls.model.ready:
+            ls.run_task(extract_topics(ls, missing, prepare=wanted), f"topics of {uri}")
+            sent = {tid for tid, _ in missing}
+    elif len(missing) <= INLINE_TOPICS:
         ls.model.fill_topics(missing)
     elif ls.model.ready:
         ls.run_task(extract_topics(ls, missing, prepare=wanted), f"topics of {uri}")

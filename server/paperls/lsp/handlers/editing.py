@@ -32,9 +32,8 @@ def on_completion(ls: PaperServer, params: types.CompletionParams) -> types.Comp
     line, col = convert.from_client(lines, params.position, ls.workspace.position_codec)
     text = lines[line] if line < len(lines) else ""
     found = completion.complete(ls.model, uri, text, line, col, ls.settings.completion_max_items)
-    return types.CompletionList(is_incomplete=True, items=[
-        convert.completion_item(r, lines, line, col, ls.workspace.position_codec)
-        for r in found])
+    return types.CompletionList(is_incomplete=True, items=convert.completion_items(
+        found, lines, line, col, ls.workspace.position_codec))
 
 
 def on_formatting(ls: PaperServer, params: types.DocumentFormattingParams):
