@@ -116,3 +116,41 @@ def test_candidate_pairs_confirmed_in_the_workers_get_the_same_verdicts(tmp_path
     assert in_workers == alone == broken
     assert with_workers == _findings(tmp_path)
     assert all(p in {(n, ln) for n, ln, _ in with_workers} for p in planted)
+
+
+def test_workers_started_early_are_the_scans_or_end_with_it(tmp_path, monkeypatch):
+    """The server starts a large workspace's scan workers while it loads (``start_early``):
+    the scan takes those, starting none of its own, with the same findings; workers no scan
+    takes end when a scan ends, and none start early after that. (Left running, they were two
+    idle processes and ~0.3 GB for the server's life.)"""
+    _workspace(tmp_path)
+    monkeypatch.setattr(sketching, "GROUP", 150)
+    monkeypatch.setattr(sketching, "MIN_BYTES", 0)
+    monkeypatch.setattr(sketching, "_early_closed", False)
+    made: list = []
+    new_pool = sketching._new_pool
+
+    def counted(workers):
+        made.append(new_pool(workers))
+        return made[-1]
+
+    monkeypatch.setattr(sketching, "_new_pool", counted)
+    sketching.start_early([tmp_path], DEFAULT_INCLUDE, DEFAULT_EXCLUDE)
+    assert len(made) == 1
+    early = made[0]
+    found = _findings(tmp_path)
+    assert len(made) == 1  # the scan sketched with the early workers
+    assert early._shutdown_thread  # and ended them with itself
+    sketching.start_early([tmp_path], DEFAULT_INCLUDE, DEFAULT_EXCLUDE)
+    assert len(made) == 1  # a scan has ended: too late to start any
+    monkeypatch.setattr(sketching, "MIN_BYTES", 10**9)
+    assert found == _findings(tmp_path)
+
+    # Started for a scan that wants none (a workspace too small): ended when it ends.
+    monkeypatch.setattr(sketching, "_early_closed", False)
+    monkeypatch.setattr(sketching, "MIN_BYTES", 0)
+    sketching.start_early([tmp_path], DEFAULT_INCLUDE, DEFAULT_EXCLUDE)
+    assert len(made) == 2 and not made[1]._shutdown_thread
+    monkeypatch.setattr(sketching, "MIN_BYTES", 10**9)
+    _findings(tmp_path)
+    assert made[1]._shutdown_thread and sketching._early is None

@@ -16,10 +16,6 @@ import threading
 
 def end_with_parent() -> None:
     """Initializer of a worker process: exit as soon as the parent process is gone."""
-    try:
-        os.nice(19)
-    except OSError:
-        pass
     parent = multiprocessing.parent_process()
     if parent is None or parent.sentinel is None:
         return
@@ -30,3 +26,14 @@ def end_with_parent() -> None:
 
     threading.Thread(target=watch, args=(parent.sentinel,), name="paperls-parent-watch",
                      daemon=True).start()
+
+
+def background() -> None:
+    """Initializer of a background worker (topic extraction): ``end_with_parent``, at the
+    lowest CPU priority, so that on a machine with few cores the server answering a request
+    is never the one that waits for a core (clangd's background index runs the same way)."""
+    end_with_parent()
+    try:
+        os.nice(19)
+    except OSError:
+        pass

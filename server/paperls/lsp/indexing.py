@@ -62,7 +62,7 @@ def topic_worker(ls: PaperServer) -> asyncio.Future:
             try:
                 pool: concurrent.futures.Executor = concurrent.futures.ProcessPoolExecutor(
                     max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=worker.end_with_parent)
+                    initializer=worker.background)
                 pool.submit(sketch.warm_up).result()
             except (OSError, ValueError, concurrent.futures.process.BrokenProcessPool) as err:
                 log.warning("no worker process for topics (%s); using a thread", err)
