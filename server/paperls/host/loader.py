@@ -115,7 +115,6 @@ def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: i
     finally:
         if sketcher:
             sketcher.close()
-        sketching.drop_early()
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
     stats.files = len(meta)

@@ -22,17 +22,12 @@ import concurrent.futures
 import logging
 import multiprocessing
 import os
-import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import TYPE_CHECKING
 
+from ..core.index import Sketched, sketch_texts
+from ..core.parse import ParsedList
 from . import worker
-
-if TYPE_CHECKING:  # the index (NumPy) loads with the first group: ``start_early`` runs first
-    from ..core.index import Sketched
-    from ..core.parse import ParsedList
 
 log = logging.getLogger(__name__)
 
@@ -53,81 +48,18 @@ def _warm() -> None:
 def _warm_words() -> None:
     """English word frequencies, which confirming pairs reads (``Sketcher.map``): 0.47 s and
     43 MB a worker. Loaded after the last group is sent, while this process indexes the last
-    groups, not when the pairs wait for them; nor first, when the first groups waited behind
-    them (a cold load of the corpora 5.6-6.3 -> 5.0-5.8 s)."""
+    groups; loaded first, they held up the first groups (in process, a cold load of the
+    corpora 5.6-6.3 -> 5.0-5.8 s, with the same findings)."""
     from ..core import similarity
 
     similarity.information(["warm"])
-
-
-def sketch_texts(texts: list[str]):
-    """In a worker: ``index.sketch_texts`` (imported there, not here: see ``start_early``)."""
-    from ..core.index import sketch_texts as sketch
-
-    return sketch(texts)
-
-
-def _new_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
-    pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-        initializer=worker.end_with_parent)
-    for _ in range(workers):
-        pool.submit(_warm)  # each start now: spawned on demand, a first group waited for them
-    return pool
-
-
-_early: concurrent.futures.ProcessPoolExecutor | None = None
-_early_lock = threading.Lock()
-_early_closed = False  # a scan has ended: no pool may start early any more
-
-
-def start_early(roots: list[Path], include: list[str], exclude: list[str]) -> None:
-    """Start the workers of a scan about to begin, if its lists are large enough for it to
-    want them (``MIN_BYTES``): the server's first scan, whose workers start while the protocol
-    library loads (~0.9 s) instead of with its first group (their start and imports held up
-    the first groups: a cold load of the corpora 5.0-5.8 -> 4.5-5.3 s). The scan's
-    ``Sketcher`` takes them; ``drop_early`` ends them when it did not."""
-    global _early
-    from . import scan
-
-    if scan.total_size(scan.iter_candidates(roots, include, exclude, lambda _: None)) \
-            < MIN_BYTES:
-        return
-    with _early_lock:
-        if _early is None and not _early_closed:
-            try:
-                _early = _new_pool(default_workers())
-            except (OSError, ValueError) as err:
-                log.info("no early worker processes (%s)", err)
-
-
-def _take_early(workers: int) -> concurrent.futures.ProcessPoolExecutor | None:
-    global _early
-    with _early_lock:
-        pool, _early = (_early, None) if _early is not None and \
-            _early._max_workers == workers else (None, _early)
-    return pool
-
-
-def drop_early() -> None:
-    """A scan has ended: workers started early for it that it did not take end now, and none
-    start later."""
-    global _early, _early_closed
-    with _early_lock:
-        pool, _early, _early_closed = _early, None, True
-    if pool is not None:
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def default_workers() -> int:
-    return max(1, min(2, os.cpu_count() or 1))
 
 
 class Sketcher:
     """Worker processes for one load: ``run`` them over the scan, then ``close``."""
 
     def __init__(self, workers: int | None = None) -> None:
-        self.workers = workers or default_workers()
+        self.workers = workers or max(1, min(2, os.cpu_count() or 1))
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._failed = False
         self.sketched = 0
@@ -136,7 +68,11 @@ class Sketcher:
     def _start(self) -> concurrent.futures.ProcessPoolExecutor | None:
         if self._pool is None and not self._failed:
             try:
-                self._pool = _take_early(self.workers) or _new_pool(self.workers)
+                self._pool = concurrent.futures.ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=worker.end_with_parent)
+                for _ in range(self.workers):
+                    self._pool.submit(_warm)
             except (OSError, ValueError) as err:
                 log.info("no worker processes for sketching (%s); sketching in threads", err)
                 self._failed = True
@@ -206,8 +142,6 @@ class Sketcher:
     @staticmethod
     def _record(files: list[tuple[str, ParsedList]], known: dict[str, list[Sketched]],
                 keys: list[int], rows) -> None:
-        from ..core.index import Sketched
-
         i = 0
         width = rows.shape[1] * 8
         flat = rows.astype("<u8").tobytes()  # one copy, cut per text: not a NumPy row each

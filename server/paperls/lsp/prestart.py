@@ -12,7 +12,6 @@ if the installed pygls and lsprotocol are the ones it was made with. Otherwise t
 server gave this client last time is used (remembered in the cache folder, keyed by the build
 and the client's capabilities), and failing that the start goes the ordinary way.
 
-The first scan's worker processes start then too, for a large workspace (``_start_scan_workers``).
 The request is then handed to the server as if it had just arrived, and the server's own
 answer to it is not sent twice. If it differs from what was sent, a warning is logged; a
 remembered answer is then replaced, while a differing shipped one means the JSON file is stale
@@ -28,7 +27,6 @@ import json
 import logging
 import os
 import sys
-import threading
 from pathlib import Path
 from typing import BinaryIO
 
@@ -66,33 +64,7 @@ def start(cache_dir: Path) -> tuple[BinaryIO, BinaryIO]:
             result = None
     if result is not None:
         _write(stdout, {"jsonrpc": "2.0", "id": msg["id"], "result": result})
-    threading.Thread(target=_start_scan_workers, args=(params,), name="paperls-early-workers",
-                     daemon=True).start()
     return replay, Once(stdout, msg["id"], result, None if shipped else memory)
-
-
-def _start_scan_workers(params) -> None:
-    """Start the first scan's worker processes now, while the server loads, if the workspace
-    ``initialize`` names is large enough for its scan to want them (``host.sketching``)."""
-    try:
-        from pygls.uris import to_fs_path
-
-        from ..host import sketching
-        from ..host.settings import from_client, read_project, with_project
-
-        p = params if isinstance(params, dict) else {}
-        uris = [f.get("uri") for f in p.get("workspaceFolders") or [] if isinstance(f, dict)] \
-            or [p.get("rootUri")]
-        paths = [to_fs_path(u) for u in uris if isinstance(u, str)]
-        if not paths and isinstance(p.get("rootPath"), str):
-            paths = [p["rootPath"]]
-        roots = [Path(x) for x in paths if x and Path(x).is_dir()]
-        if roots:
-            settings, _ = from_client(with_project(p.get("initializationOptions"),
-                                                   read_project(roots)[0]))
-            sketching.start_early(roots, settings.include, settings.exclude)
-    except Exception:  # noqa: BLE001 - only a head start: the scan starts its own workers
-        log.debug("no early start of the scan's workers", exc_info=True)
 
 
 _SHIPPED = Path(__file__).with_name("initialize-answer.json")
