@@ -197,9 +197,10 @@ def claim(ls: PaperServer, model: Workspace, items: list[tuple[int, str]],
           hovers: bool = False) -> list[tuple[int, str]]:
     """The (text id, text) of ``items`` that no other call has claimed for the topic worker
     (for their topics, or with ``hovers`` for their hovers), now claimed by the caller; none
-    for a model a scan has replaced. Without this, every edit made while an opened list's topics were
-    being extracted sent the worker the whole list again: 20 edits queued 20 copies of its
-    ~360 texts, and half its hovers were still unprepared 6 s after the index landed."""
+    for a model a scan has replaced. Without this, every edit made while an opened list's
+    topics were being extracted sent the worker the whole list again: 20 edits queued 20
+    copies of its ~360 texts, and half its hovers were still unprepared 6 s after the index
+    landed."""
     if model is not ls.model:
         return []
     owner, topics_sent, hovers_sent = ls.in_worker
