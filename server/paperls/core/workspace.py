@@ -250,7 +250,7 @@ class Workspace:
 
     def unprepared_among(self, items: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
         """Those of these (text id, text) that have no hover headline kept."""
-        return [x for x in items if HOVER_PARTS not in self._heads.get(x[0], ())]
+        return [x for x in items if not self._headed(x[0])]
 
     def unheaded_findings(self, docs: Iterable[str]) -> list[tuple[int, str]]:
         """(text id, text) of the abstracts with findings in ``docs`` whose headline is not made
@@ -266,11 +266,14 @@ class Workspace:
         out: list[tuple[int, str]] = []
         seen: set[int] = set()
         for tid, a in pairs:
-            if a is not None and tid is not None and tid not in seen \
-                    and HOVER_PARTS not in self._heads.get(tid, ()):
+            if a is not None and tid is not None and tid not in seen and not self._headed(tid):
                 seen.add(tid)
                 out.append((tid, a.text))
         return out
+
+    def _headed(self, tid: int) -> bool:
+        """Whether the text's hover headline is kept (its hover prepared)."""
+        return HOVER_PARTS in self._heads.get(tid, ())
 
     def add_prepared(self, tids: list[int], prepared: list[Prepared]) -> None:
         """Keep hovers prepared elsewhere (a worker), by text id: what ``topics`` and

@@ -133,8 +133,9 @@ def completion_items(results, lines: Sequence[str], line: int, col: int,
                      codec: PositionCodec) -> list[types.CompletionItem]:
     """Completion results (``features.completion.CompletionResult``), each replacing the typed
     text from ``r.start`` to the cursor. The client filters on the label, which is what is
-    inserted, so an item repeats its text as ``filterText`` only where the two differ; the ranges (one per typed-word count,
-    at most three) are converted once, not once an item (1.1 -> 0.4 ms for 50 items)."""
+    inserted, so an item repeats its text as ``filterText`` only where the two differ. The
+    ranges (one per typed-word count, at most three) are converted once, not once an item
+    (in process, 1.14 -> 0.67 ms for 50 items)."""
     ranges: dict[int, types.Range] = {}
     out = []
     for r in results:

@@ -213,6 +213,12 @@ def claim(ls: PaperServer, model: Workspace, items: list[tuple[int, str]],
     return out
 
 
+def claimed(ls: PaperServer) -> set[int]:
+    """The texts of the server's model that some call has claimed for their topics."""
+    owner, topics_sent, _ = ls.in_worker
+    return topics_sent if owner is ls.model else set()
+
+
 def release(ls: PaperServer, model: Workspace, tids: Iterable[int], hovers: bool = False) -> None:
     """The caller is done with these texts of ``model`` (recorded, or abandoned)."""
     owner, topics_sent, hovers_sent = ls.in_worker
@@ -231,20 +237,16 @@ def fill_topics_for(ls: PaperServer, uri: str, opened: bool = False) -> None:
     background fill starts with the open lists. Extracted then, they were extracted twice, and
     the worker's start and extraction took a core from the scan. A list just ``opened`` has
     its hovers prepared too (in the same pass for the texts extracted in the worker)."""
-    owner, in_worker, _ = ls.in_worker
     every = ls.model.missing_texts([uri])
-    missing = [x for x in every if owner is not ls.model or x[0] not in in_worker]
+    in_worker = claimed(ls)
+    missing = [x for x in every if x[0] not in in_worker]
     wanted = {tid for tid, _ in ls.model.unprepared([uri], PREPARED_PER_LIST)} if opened \
         else set()
     sent: set[int] = set()
-    if len(missing) < len(every):
-        # The worker has this list's texts already: the rest go behind them, not on the loop.
-        if missing and ls.model.ready:
-            ls.run_task(extract_topics(ls, missing, prepare=wanted), f"topics of {uri}")
-            sent = {tid for tid, _ in missing}
-    elif len(missing) <= INLINE_TOPICS:
+    if len(missing) == len(every) and len(missing) <= INLINE_TOPICS:
         ls.model.fill_topics(missing)
-    elif ls.model.ready:
+    elif missing and ls.model.ready:
+        # Many, or behind this list's texts that the worker has already: not on the loop.
         ls.run_task(extract_topics(ls, missing, prepare=wanted), f"topics of {uri}")
         sent = {tid for tid, _ in missing}
     if opened and ls.model.ready:

@@ -108,8 +108,9 @@ class PaperServer(LanguageServer):
         self.topic_pool: asyncio.Future[concurrent.futures.Executor] | None = None
         """The topic worker (a process), started once, off the loop."""
         self.in_worker: tuple[object, set[int], set[int]] = (None, set(), set())
-        """(model, text ids, text ids): the texts of that model whose topics, and whose
-        hovers, the topic worker has been sent and not yet sent back (``indexing.claim``)."""
+        """(model, text ids, text ids): the texts of that model that some call has claimed
+        for the topic worker, for their topics and for their hovers, and not yet recorded
+        (``indexing.claim``)."""
         self.refresh_pending = False
         """A diagnostic refresh is queued for this turn of the loop."""
         self.landed: asyncio.Event | None = None
