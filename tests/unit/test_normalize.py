@@ -13,6 +13,12 @@ from paperls.core.normalize import exact_key, normalize, tokens
     ("ﬁne-tuning (ligature)", "fine-tuning (ligature)"),
     ("STRASSE", "straße"),
     ("$\\alpha$-stable \\textbf{bold}", "α-stable bold"),
+    # LaTeX accents, as arXiv writes names and non-English text
+    (r"Fr\'echet Inception Distance", "Fréchet inception distance"),
+    (r"Schr\"odinger bridges and B\'{e}zier curves", "Schrödinger bridges and Bézier curves"),
+    (r"Do\~nana, {\'e}t{\'e}, \c{C}a, \v{S}koda, Deni\'c", "Doñana, été, Ça, Škoda, Denić"),
+    (r"na\"{\i}ve", "naïve"),
+    (r"the model\'s ability, GPT-4o\'s", "the model's ability, GPT-4o's"),
 ])
 def test_same_after_normalisation(a, b):
     assert normalize(a) == normalize(b)

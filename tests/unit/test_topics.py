@@ -114,3 +114,51 @@ def test_word_rarity_reads_wordfreq_table_as_wordfreq_does():
         assert not _plain_latin(word), word
         assert _english_rarity(word) == min(1.0, max(0.0, (6.5 - zipf_frequency(word, "en"))
                                                      / 5.0)), word
+
+
+# Written for these tests: an abstract in French, and an English one with a Spanish version
+# appended, as arXiv and the ACL Anthology hold them.
+FRENCH = ("Les systèmes de reconnaissance automatique de la parole sont comparés à l’aide du taux "
+          "d’erreur sur les mots. Nous proposons une méthode d’adaptation des modèles de langage "
+          "pour la reconnaissance automatique de la parole dans les dialogues médicaux. Les "
+          "résultats montrent que l’adaptation des modèles de langage réduit le taux d’erreur, "
+          "et nous comparons cette adaptation avec une approche par transfert.")
+BILINGUAL = ("We study federated learning for facial recognition in open sets. Our system extends "
+             "OpenMax to federated learning and keeps the faces private. -- Estudiamos el "
+             "aprendizaje federado para el reconocimiento facial en conjuntos abiertos. Nuestro "
+             "sistema extiende OpenMax al aprendizaje federado y mantiene la privacidad de las "
+             "caras de los usuarios, con una evaluación en dos conjuntos de datos públicos.")
+
+
+def test_a_french_abstract_has_french_topics_not_runs_through_its_function_words():
+    from paperls.core.topics import analyse
+
+    assert analyse(FRENCH).languages == ("fr",)
+    got = [p.text for p in extract(FRENCH, 10)]
+    # With English stop words alone its topics were "de reconnaissance automatique de" and "le
+    # taux d’erreur sur": runs through "de", "le", "sur", elided "d’" and "l’" included.
+    assert "reconnaissance automatique" in got and "dialogues médicaux" in got, got
+    words = {w.casefold() for t in got for w in t.split()}
+    assert not words & {"de", "des", "la", "le", "les", "du", "sur", "une", "pour", "nous"}, got
+    assert "adaptation" in words and not any("’" in w for w in words), got  # not "l’adaptation"
+    assert "comparons" not in words and "proposons" not in words, got  # verbs, not topics
+
+
+def test_an_english_abstract_with_a_spanish_version_breaks_at_both_languages_function_words():
+    from paperls.core.topics import analyse
+
+    assert analyse(BILINGUAL).languages == ("es",)
+    got = [p.text for p in extract(BILINGUAL, 12)]
+    assert "federated learning" in got and "aprendizaje federado" in got, got
+    words = {w.casefold() for t in got for w in t.split()}
+    assert not words & {"el", "la", "de", "al", "los", "las", "una", "con", "estudiamos"}, got
+
+
+@pytest.mark.parametrize("text", [
+    "We extend the model of Le et al. and de Vries et al. to La Jolla data, a de facto standard.",
+    "The en route costs of the network: par for the course in Los Angeles and El Paso.",
+])
+def test_english_abstracts_with_foreign_names_stay_english(text):
+    from paperls.core.topics import analyse
+
+    assert analyse(text).languages == ()

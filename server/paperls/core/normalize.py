@@ -38,6 +38,26 @@ _WRAPPERS = re.compile(
     r"\s*\{([^{}]*)\}"
 )
 _MACRO = re.compile(r"\\([A-Za-z]+|[%&_#${},;!])")
+# Accents: Fr\'echet, Schr\"odinger, Do\~nana, \c{c}, \v{s}, \'{\i}: the letter and its combining
+# mark, composed. A symbol accent takes a letter, braced or not; a letter accent (\c, \v ...) a
+# braced one. "model\'s" is an escaped apostrophe, not an accented s.
+_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
+            "=": "\u0304", ".": "\u0307", "c": "\u0327", "v": "\u030c", "u": "\u0306",
+            "H": "\u030b", "r": "\u030a", "k": "\u0328", "d": "\u0323", "b": "\u0331"}
+_ACCENT = re.compile(r"\\(?:(?P<sym>['`^\"~=.])\s*(?:\{\s*(?P<a>\\[ij]|[A-Za-z])\s*\}|"
+                     r"(?P<b>\\[ij](?![A-Za-z])|[A-Za-z]))|(?P<let>[cvuHrkdb])\s*\{\s*"
+                     r"(?P<c>\\[ij]|[A-Za-z])\s*\})")
+_APOSTROPHE = re.compile(r"(?<=\w)\\'(?=s(?![A-Za-z]))")
+# Letters of their own: \o, \ss, \ae, \l (Ørsted, Straße, Łódź), and the dotless i and j.
+_LETTERS = {"o": "ø", "O": "Ø", "ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
+            "aa": "å", "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ"}
+
+
+def _accented(m: re.Match) -> str:
+    base = m.group("a") or m.group("b") or m.group("c")
+    if base.startswith("\\"):
+        base = base[1]  # an accented dotless i is the accented i
+    return unicodedata.normalize("NFC", base + _ACCENTS[m.group("sym") or m.group("let")])
 # A "$" not escaped as "\$": the literal first lets the regex engine jump from "$" to "$" (the
 # lookbehind first made it try every position: 3x slower on the corpora's texts with math).
 _MATH = re.compile(r"\$(?<!\\\$)\$?([^$]{0,400}?)\$\$?")
@@ -62,7 +82,11 @@ def _resolve_macros(text: str) -> str:
         if new == text:
             break
         text = new
-    text = _MACRO.sub(lambda m: _MACROS.get(m.group(1), m.group(1)), text)
+    if "\\'" in text or "\\`" in text or '\\"' in text or "\\^" in text or "\\~" in text \
+            or "{" in text:
+        text = _ACCENT.sub(_accented, _APOSTROPHE.sub("'", text))
+    text = _MACRO.sub(lambda m: _MACROS.get(m.group(1)) or _LETTERS.get(m.group(1), m.group(1)),
+                      text)
     return text.replace("{", "").replace("}", "")
 
 

@@ -20,9 +20,12 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
+from . import languages
 from .normalize import resolve_latex
 
 MAX_WORDS = 4
@@ -141,20 +144,43 @@ def key_of(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def _english_rarity(word: str) -> float:
     """0 for the commonest English words, up to 1 for words English text hardly uses."""
+    return _rarity_of(_zipf_frequency(word, "en"))
+
+
+@lru_cache(maxsize=50_000)
+def _rarity_in(word: str, lang: str) -> float:
+    """``_english_rarity`` for an abstract also written in ``lang`` (``languages``): by the
+    commoner of the two, so that "généralement" is common in French and "transformer", in a
+    French abstract, is as common as in English."""
+    return _rarity_of(max(_zipf_frequency(word, "en"), _zipf_frequency(word, lang)))
+
+
+def _rarity_of(zipf: float) -> float:
+    return min(1.0, max(0.0, (6.5 - zipf) / 5.0))
+
+
+def _rarity_for(langs: tuple[str, ...]) -> Callable[[str], float]:
+    """How rare a word is, for an abstract in English and ``langs``."""
+    if not langs:
+        return _english_rarity
+    lang = langs[0]
+    return lambda word: _rarity_in(word, lang)
+
+
+def _zipf_frequency(word: str, lang: str) -> float:
+    """wordfreq's ``zipf_frequency``, from its table directly where that gives the same."""
     if word.isalpha() and word.islower() and (word.isascii() or _plain_latin(word)):
-        z = _zipf(word)
-    else:
-        from wordfreq import zipf_frequency  # deferred: keeps its data off the start-up path
+        return _zipf(word, lang)
+    from wordfreq import zipf_frequency  # deferred: keeps its data off the start-up path
 
-        z = zipf_frequency(word, "en")
-    return min(1.0, max(0.0, (6.5 - z) / 5.0))
+    return zipf_frequency(word, lang)
 
 
-@lru_cache(maxsize=1)
-def _frequencies() -> dict[str, float]:
+@lru_cache(maxsize=8)
+def _frequencies(lang: str = "en") -> dict[str, float]:
     from wordfreq import get_frequency_dict
 
-    return get_frequency_dict("en", "best")
+    return get_frequency_dict(lang, "best")
 
 
 def _plain_latin(word: str) -> bool:
@@ -166,11 +192,11 @@ def _plain_latin(word: str) -> bool:
         and unicodedata.is_normalized("NFC", word)
 
 
-def _zipf(word: str) -> float:
+def _zipf(word: str, lang: str = "en") -> float:
     """wordfreq's ``zipf_frequency`` of a plain lower-case word, looked up in its table
     directly: its tokenizer costs ~50 us a word, most of a first hover's topics (the same
     value on 21k corpus words; the rounding is wordfreq's)."""
-    f = max(_frequencies().get(word, 0.0), 1e-9)
+    f = max(_frequencies(lang).get(word, 0.0), 1e-9)
     f = round(f, math.floor(-math.log10(f)) + 3)
     return round(math.log10(f) + 9, 2)
 
@@ -202,24 +228,53 @@ def candidates(text: str) -> list[list[str]]:
     return [r for run in runs(text) for r in split_at_verbs(run)]
 
 
-def runs(text: str) -> list[list[str]]:
+class Runs(list):
+    """The runs of one abstract (``runs``), with the languages besides English it is also
+    written in (``languages.detect``)."""
+
+    __slots__ = ("languages",)
+
+    def __init__(self, languages: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.languages = languages
+
+
+def runs(text: str) -> Runs:
     """Runs of tokens between stop words, punctuation, lone digits and letters: what authors
     write as one stretch ("fully connected network", "building contractors").
 
     A sentence's first word loses the capital the sentence gave it ("Sparse autoencoders ..."
     -> "sparse autoencoders"), unless it is a name (GPT-4o, HumanEval) or opens a run of
     capitalised words ("Spectral NSR", "Graph Neural Networks"): the written form of a common
-    noun is lower case."""
-    out: list[list[str]] = []
-    for chunk, opens in _chunks(text):
-        toks = _TOKEN.findall(chunk)
+    noun is lower case. An abstract also written in another language (``languages``) breaks
+    at that language's stop words too, and its words lose an elided article ("l’adaptation")."""
+    chunks = [(_TOKEN.findall(chunk), opens) for chunk, opens in _chunks(text)]
+    langs = languages.detect(list(chain.from_iterable(toks for toks, _ in chunks)))
+    stop = _stop_words(langs)
+    out = Runs(langs)
+    for toks, opens in chunks:
         if opens and toks and toks[0][:1].isupper() and toks[0][1:].islower() \
                 and not (len(toks) > 1 and toks[1][:1].isupper()):  # "Graph Neural Networks"
             toks[0] = toks[0].lower()
         toks = [t[:-2] if t.endswith(("'s", "’s")) else t for t in toks]
-        out += _split(toks, [t.casefold() in STOP or (t.isdigit() and len(t) != 4) or len(t) == 1
-                             for t in toks])
+        breaks = None
+        if langs:
+            toks = languages.unelided(toks)
+            breaks = languages.verbs(toks, langs[0])
+        flags = [t.casefold() in stop or (t.isdigit() and len(t) != 4) or len(t) == 1
+                 for t in toks]
+        out += _split(toks, flags if breaks is None else [a or b for a, b in zip(flags, breaks)])
     return out
+
+
+@lru_cache(maxsize=16)
+def _stop_words(langs: tuple[str, ...]) -> frozenset[str]:
+    return STOP.union(*(languages.STOP[lang] for lang in langs))
+
+
+@lru_cache(maxsize=16)
+def _generic_words(langs: tuple[str, ...]) -> frozenset[str]:
+    return GENERIC.union(*(languages.GENERIC[lang] for lang in langs))
 
 
 def split_at_verbs(run: list[str]) -> list[list[str]]:
@@ -262,18 +317,20 @@ _LY_WORDS = frozenset("""family assembly anomaly anomalies monopoly supply italy
 reply early daily weekly monthly yearly hourly friendly costly only holy ally rally""".split())
 
 
-def phrases_of(runs: list[list[str]]) -> Counter[tuple[str, ...]]:
-    """Every n-gram (n <= MAX_WORDS) of each run that neither starts nor ends generically."""
+def phrases_of(runs: list[list[str]],
+               generic: frozenset[str] = GENERIC) -> Counter[tuple[str, ...]]:
+    """Every n-gram (n <= MAX_WORDS) of each run that neither starts nor ends on a ``generic``
+    word."""
     out: Counter[tuple[str, ...]] = Counter()
     for run in runs:
         n = len(run)
         for i in range(n):
             first = run[i].casefold()
-            if first in GENERIC:
+            if first in generic:
                 continue
             for j in range(i + 1, min(n, i + MAX_WORDS) + 1):
                 last = run[j - 1]
-                if last.casefold() in GENERIC or (j - i > 1 and _participle(last)):
+                if last.casefold() in generic or (j - i > 1 and _participle(last)):
                     continue  # "image distribution downsampled" is no topic
                 out[tuple(run[i:j])] += 1
     return out
@@ -284,7 +341,7 @@ def _participle(tok: str) -> bool:
     return tok.endswith("ed") and tok.islower() and not tok.endswith("eed")
 
 
-def analyse(text: str) -> list[list[str]]:
+def analyse(text: str) -> Runs:
     """The runs of one abstract (``runs``): the completion vocabulary counts them, and
     ``extract`` ranks the topics in them. The phrases of a 10 MB line are those of its start:
     never seconds of work for one hover."""
@@ -311,7 +368,7 @@ def written_forms(stretches: list[list[str]]) -> tuple[str, ...]:
 
 
 def extract(text: str, top: int = 10, distinct: bool = True,
-            stretches: list[list[str]] | None = None) -> list[Phrase]:
+            stretches: Runs | None = None) -> list[Phrase]:
     """The ``top`` key phrases of one abstract, best first.
 
     With ``distinct`` a phrase inside a better one is left out ("scaling laws" under "empirical
@@ -324,7 +381,9 @@ def extract(text: str, top: int = 10, distinct: bool = True,
     """
     if stretches is None:
         stretches = analyse(text)
-    counts = phrases_of([r for run in stretches for r in split_at_verbs(run)])
+    langs = stretches.languages
+    counts = phrases_of([r for run in stretches for r in split_at_verbs(run)],
+                        _generic_words(langs))
     if not counts:
         return []
     freq: dict[str, int] = {}
@@ -338,12 +397,13 @@ def extract(text: str, top: int = 10, distinct: bool = True,
             form_of[key] = (form, c)
     weight: dict[str, float] = {}
     scored: list[tuple[float, str]] = []
+    rarity = _rarity_for(langs)
     for key, c in freq.items():
         total = 0.0
         for w in key.split():
             wt = weight.get(w)
             if wt is None:
-                wt = weight[w] = (1.0 + freq.get(w, 0)) * (0.2 + _english_rarity(w))
+                wt = weight[w] = (1.0 + freq.get(w, 0)) * (0.2 + rarity(w))
             total += wt
         if any(is_name(t) for t in form_of[key][0].split()):
             total *= NAME_BOOST
