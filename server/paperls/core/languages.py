@@ -102,7 +102,7 @@ GENERIC: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang, w
 # Elided articles, pronouns and prepositions written onto the next word: "l’adaptation",
 # "d’erreur", "dell’arte". They are stop words of their own: "taux d’erreur" is "taux", "erreur".
 _ELISIONS = "c d j l m n s t qu jusqu lorsqu puisqu quoiqu dell all nell sull dall un".split()
-_ELIDED = re.compile(r"(?:%s)['’](?=[^\W_])" % "|".join(_ELISIONS), re.IGNORECASE)
+_ELIDED = re.compile("(?:" + "|".join(_ELISIONS) + r")['’](?=[^\W_])", re.IGNORECASE)
 _ELIDED_FORMS = frozenset(e + a for e in _ELISIONS for a in "'’")
 for _lang in ("fr", "it"):
     STOP[_lang] = STOP[_lang] | _ELIDED_FORMS
