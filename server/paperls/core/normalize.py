@@ -47,7 +47,7 @@ _ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u
 _ACCENT = re.compile(r"\\(?:(?P<sym>['`^\"~=.])\s*(?:\{\s*(?P<a>\\[ij]|[A-Za-z])\s*\}|"
                      r"(?P<b>\\[ij](?![A-Za-z])|[A-Za-z]))|(?P<let>[cvuHrkdb])\s*\{\s*"
                      r"(?P<c>\\[ij]|[A-Za-z])\s*\})")
-_APOSTROPHE = re.compile(r"(?<=\w)\\'(?=s(?![A-Za-z]))")
+_APOSTROPHE = re.compile(r"\\(?<=\w\\)'(?=s(?![A-Za-z]))")  # the backslash first: the engine skips to it
 # Letters of their own: \o, \ss, \ae, \l (Ørsted, Straße, Łódź), and the dotless i and j.
 _LETTERS = {"o": "ø", "O": "Ø", "ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
             "aa": "å", "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ"}
@@ -82,8 +82,7 @@ def _resolve_macros(text: str) -> str:
         if new == text:
             break
         text = new
-    if "\\'" in text or "\\`" in text or '\\"' in text or "\\^" in text or "\\~" in text \
-            or "{" in text:
+    if "\\" in text:
         text = _ACCENT.sub(_accented, _APOSTROPHE.sub("'", text))
     text = _MACRO.sub(lambda m: _MACROS.get(m.group(1)) or _LETTERS.get(m.group(1), m.group(1)),
                       text)
