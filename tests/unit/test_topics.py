@@ -162,3 +162,23 @@ def test_english_abstracts_with_foreign_names_stay_english(text):
     from paperls.core.topics import analyse
 
     assert analyse(text).languages == ()
+
+
+def test_warm_up_loads_the_word_frequencies_of_the_languages_a_sample_is_in(monkeypatch):
+    """A first hover of a French abstract loaded French word frequencies (~0.2 s); the server
+    warms them up when its workspace holds French, and only then (~30 MB a language)."""
+    import wordfreq
+
+    from paperls.core import topics
+
+    topics._frequencies.cache_clear()
+    topics._rarity_in.cache_clear()
+    topics.warm_up(TEXTS)
+    assert topics._frequencies.cache_info().currsize == 1  # English alone
+    topics.warm_up([*TEXTS, FRENCH])
+
+    def no_load(*args, **kwargs):
+        raise AssertionError("a word frequency table loaded after warm-up")
+
+    monkeypatch.setattr(wordfreq, "get_frequency_dict", no_load)
+    assert "reconnaissance automatique" in [p.text for p in extract(FRENCH, 10)]

@@ -255,6 +255,11 @@ class Index:
     def text_ids(self) -> list[int]:
         return [tid for tid, t in enumerate(self._texts) if t is not None]
 
+    def sample(self, n: int) -> list[str]:
+        """About ``n`` abstracts' texts, evenly spaced over the index (as written)."""
+        step = max(1, len(self._texts) // max(1, n))
+        return [t.abstract.text for t in self._texts[::step] if t is not None]
+
     def all_texts(self) -> Iterable[tuple[int, str]]:
         for tid, t in enumerate(self._texts):
             if t is not None:

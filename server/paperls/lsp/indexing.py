@@ -46,6 +46,7 @@ PREPARE_CHUNK = 50  # texts prepared per round trip: few waits behind the backgr
 SLICE_S = 0.004  # longest a background pass holds the loop between turns
 FREEZE_EVERY = 50  # background chunks recorded between two ``gc.freeze``
 READ_TRIES = 3  # reads off the loop before one on the loop (which cannot be stale)
+LANGUAGE_SAMPLE = 2000  # abstracts whose languages say which word frequencies to load (~10 ms)
 
 T = TypeVar("T")
 
@@ -59,6 +60,8 @@ def topic_worker(ls: PaperServer) -> asyncio.Future:
     however the server ends (``host.worker``).
     """
     if ls.topic_pool is None:
+        sample = ls.model.index.sample(LANGUAGE_SAMPLE)
+
         def start() -> concurrent.futures.Executor:
             try:
                 pool: concurrent.futures.Executor = concurrent.futures.ProcessPoolExecutor(
@@ -69,7 +72,7 @@ def topic_worker(ls: PaperServer) -> asyncio.Future:
                 log.warning("no worker process for topics (%s); using a thread", err)
                 pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
             sketch.warm_up()  # this process's own tables, off the event loop
-            topics.warm_up()
+            topics.warm_up(sample)  # and the other languages' frequencies the workspace needs
             return pool
 
         ls.topic_pool = asyncio.ensure_future(
