@@ -445,7 +445,7 @@ def warm_up(sample: Iterable[str] = ()) -> None:
     """Load the English word frequencies now (the first lookup otherwise takes ~0.15 s), and
     those of the other languages (``languages``) that abstracts of ``sample`` are written in:
     each table takes ~0.2 s and ~30 MB, which a first hover of a French abstract paid."""
-    _english_rarity("abstract")
+    _frequencies("en")
     # Read from each one's start, split at spaces: enough to tell French from English (~5 us,
     # where the whole abstract's tokens took 125 us).
     for lang in sorted({lang for text in sample for lang in languages.detect(text[:500].split())}):
