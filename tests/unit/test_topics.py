@@ -114,6 +114,14 @@ def test_word_rarity_reads_wordfreq_table_as_wordfreq_does():
         assert not _plain_latin(word), word
         assert _english_rarity(word) == min(1.0, max(0.0, (6.5 - zipf_frequency(word, "en"))
                                                      / 5.0)), word
+    # Hyphenated words are looked up by their parts, as wordfreq's tokenizer splits them (one
+    # part it lacks makes the whole word unknown); with digits they still go through it.
+    from paperls.core.topics import _zipf_frequency
+
+    for word in ("zero-shot", "text-to-image", "self-supervised", "llmxq-based", "gpt-4o",
+                 "state-of-the-art"):
+        for lang in ("en", "fr"):
+            assert _zipf_frequency(word, lang) == zipf_frequency(word, lang), (word, lang)
 
 
 # Written for these tests: an abstract in French, and an English one with a Spanish version
