@@ -190,3 +190,23 @@ def test_warm_up_loads_the_word_frequencies_of_the_languages_a_sample_is_in(monk
 
     monkeypatch.setattr(wordfreq, "get_frequency_dict", no_load)
     assert "reconnaissance automatique" in [p.text for p in extract(FRENCH, 10)]
+
+
+CHINESE = ("本文提出了一种基于注意力机制的神经机器翻译模型。实验结果表明，该模型在机器翻译任务上显著"
+           "提高了翻译质量，并且在低资源语言对上也取得了较好的效果。我们在WMT数据集上验证了注意力机制的作用。")
+
+
+def test_a_chinese_abstract_has_words_for_topics_not_clauses():
+    """Chinese has no spaces: each run of Han characters was one token, and the topics and
+    headline of the corpora's Chinese abstracts were whole clauses."""
+    from paperls.core.topics import analyse
+    from paperls.core.workspace import prepare
+
+    assert analyse(CHINESE).languages == ("zh",)
+    got = extract(CHINESE, 8)
+    texts = [p.text for p in got]
+    assert "注意力机制" in texts and any("机器翻译" in t for t in texts), texts
+    assert all(len(t) <= 10 for t in texts), texts
+    assert all(key_of(p.text) == p.key for p in got)  # completion matches what is shown
+    headline = prepare(CHINESE)[1]
+    assert headline and all(len(part) <= 10 for part in headline.split(" · ")), headline

@@ -16,7 +16,8 @@ import math
 import re
 from pathlib import Path
 
-from .topics import is_name
+from . import languages
+from .topics import _frequencies, is_name
 
 OUT = Path(__file__).with_name("title_words.tsv")
 UNKNOWN = 0.3  # a word too rare to be counted: most often a name or a term of the field
@@ -30,8 +31,17 @@ def key(word: str) -> str:
     return w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
 
 
-def word_keys(text: str) -> set[str]:
-    return {key(w) for w in _WORD.findall(text) if not w.isdigit()}
+def word_keys(text: str, zh: bool = False) -> set[str]:
+    return {key(w) for w in words_of(text, zh) if not w.isdigit()}
+
+
+def words_of(text: str, zh: bool = False) -> list[str]:
+    """The words of ``text``; with ``zh`` (an abstract in Chinese), its runs of Han characters
+    cut into words as its topics are (``languages.segmented``), not each run one word."""
+    words = _WORD.findall(text)
+    if zh and not text.isascii():
+        words = languages.segmented(words, _frequencies("zh"))
+    return words
 
 
 def held_out(row: dict[str, str]) -> bool:
@@ -77,7 +87,7 @@ COEFFICIENTS = (-1.25, 0.873, 0.701, 0.217, 0.746, -0.581, -1.207, 0.925, 2.064,
 
 
 def word_odds(text: str, sents: list[str], claim: str, name: str | None, obj: str,
-              topics, only: set[str] | None = None) -> dict[str, float]:
+              topics, only: set[str] | None = None, zh: bool = False) -> dict[str, float]:
     """How likely the paper's title is to have each word of ``text`` (by ``key``), from where
     and how often the abstract uses it, how often titles have it (``title_odds``), and whether
     the abstract's name, contribution or topics hold it. ``sents``: the text's sentences;
@@ -85,7 +95,7 @@ def word_odds(text: str, sents: list[str], claim: str, name: str | None, obj: st
     first; ``only``: the words wanted (all when None)."""
     c0, *c = COEFFICIENTS
     out = {}
-    for k, f in features(text, sents, claim, name, obj, topics, only).items():
+    for k, f in features(text, sents, claim, name, obj, topics, only, zh).items():
         z = c0
         for w, x in zip(c, f, strict=True):
             z += w * x
@@ -94,16 +104,18 @@ def word_odds(text: str, sents: list[str], claim: str, name: str | None, obj: st
 
 
 def features(text: str, sents: list[str], claim: str, name: str | None, obj: str,
-             topics, only: set[str] | None = None) -> dict[str, tuple[float, ...]]:
+             topics, only: set[str] | None = None,
+             zh: bool = False) -> dict[str, tuple[float, ...]]:
     """Each word's features for ``word_odds``, in ``COEFFICIENTS`` order (of the words in
     ``only``, when given: a headline weighs a few dozen of an abstract's words)."""
-    first = word_keys(sents[0]) if sents else set()
-    in_claim, in_obj, in_name = word_keys(claim), word_keys(obj), word_keys(name or "")
+    first = word_keys(sents[0], zh) if sents else set()
+    in_claim, in_obj = word_keys(claim, zh), word_keys(obj, zh)
+    in_name = word_keys(name or "", zh)
     rank: dict[str, int] = {}
     for i, p in enumerate(topics):
-        for k in word_keys(p.text):
+        for k in word_keys(p.text, zh):
             rank.setdefault(k, i)
-    toks = _WORD.findall(text)
+    toks = words_of(text, zh)
     n = max(1, len(toks))
     raw: dict[str, int] = {}  # each written form once: how often, and where first
     first_at: dict[str, int] = {}

@@ -18,6 +18,7 @@ before, with English stop words, generic words and frequencies only.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 
@@ -62,6 +63,11 @@ STOP: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang, word
         degli dei del della delle dello di e è ed fra gli i il in la le lo loro ma nei nel nella
         nelle nello non o per più può possono questa queste questi questo quella quello si sia
         sono su sua sue sul sulla suo suoi tra un una uno""",
+    "zh": """我们 本文 通过 进行 以及 并且 但是 因此 然而 所以 可以 能够 一个 一种 这些 这种 这个
+        那些 其中 同时 对于 基于 由于 如何 目前 已经 主要 利用 使用 采用 提出 实现 表明 显示 发现
+        具有 包括 之间 从而 进而 此外 另外 首先 其次 最后 然后 并且 或者 以及 以上 以下 所有 各种
+        其他 没有 需要 可能 这样 如此 不仅 而且 虽然 尽管 为了 根据 针对 关于 以便 使得 得到 存在
+        成为 作为 不同 相关 很多 更加 非常""",
     "de": """aber als am an auch auf aus bei bis da damit dann das dass dem den denen der des die
         dies diese diesem diesen dieser dieses doch durch ein eine einem einen einer eines es für
         gegen hat haben ihr ihre im in ist kann können man mit nach nicht noch nur oder ohne sich
@@ -97,6 +103,8 @@ GENERIC: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang, w
         risultato studio utilizzando""",
     "de": """ansatz arbeit ergebnisse methode methoden neue neuen neuer studie vorgestellt zeigen
         zeigt""",
+    "zh": """方法 研究 结果 实验 问题 任务 性能 工作 论文 效果 方面 领域 有效 显著 提高 提升 取得 优于
+        较好 重要 作用 能力 新的""",
 }.items()}
 
 # Elided articles, pronouns and prepositions written onto the next word: "l’adaptation",
@@ -166,3 +174,71 @@ def unelided(tokens: list[str]) -> list[str]:
             t = t[m.end():]
         out.append(t)
     return out
+
+
+# Chinese (the ACL Anthology's CCL lists: 151 abstracts of the corpora) is written without
+# spaces: a run of Han characters was one token, and a topic a whole clause. It is cut into the
+# words of wordfreq's Chinese table, by the likeliest sequence of them (a word at most
+# ``HAN_WORD`` characters; a character the table lacks stands alone).
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
+MIN_HAN = 20  # Han characters that make an abstract Chinese
+HAN_WORD = 4
+_UNKNOWN = math.log(1e-9)
+
+
+def chinese(text: str) -> bool:
+    """Whether ``text`` is (also) written in Chinese."""
+    return not text.isascii() and len(_HAN.findall(text, 0, 2000)) >= MIN_HAN
+
+
+def segmented(tokens: list[str], table: dict[str, float]) -> list[str]:
+    """``tokens`` with each run of Han characters cut into words (``table``: word
+    frequencies); other tokens, and the Latin parts of mixed ones ("XLM" in "基于XLM"), as
+    they are."""
+    out: list[str] = []
+    for t in tokens:
+        if t.isascii() or _HAN.search(t) is None:
+            out.append(t)
+            continue
+        for part in _HAN_RUNS.split(t):
+            if part:
+                out += _words(part, table) if _HAN.match(part) else [part]
+    return out
+
+
+def _words(han: str, table: dict[str, float]) -> list[str]:
+    """The likeliest cut of a run of Han characters into words of ``table``."""
+    n = len(han)
+    best = [0.0] + [-math.inf] * n
+    back = [0] * (n + 1)
+    for i in range(1, n + 1):
+        for j in range(max(0, i - HAN_WORD), i):
+            f = table.get(han[j:i])
+            if f is None and i - j > 1:
+                continue
+            score = best[j] + (math.log(f) if f else _UNKNOWN)
+            if score > best[i]:
+                best[i], back[i] = score, j
+    words = []
+    i = n
+    while i > 0:
+        words.append(han[back[i]:i])
+        i = back[i]
+    return words[::-1]
+
+
+def join(words: Iterable[str]) -> str:
+    """Words as one phrase, as Chinese writes them: with spaces, but none next to a Han
+    character ("机器翻译模型", "WMT数据")."""
+    out = ""
+    for w in words:
+        if out and not (_HAN.match(w) or _HAN.match(out[-1])):
+            out += " "
+        out += w
+    return out
+
+
+def is_han(word: str) -> bool:
+    """Whether ``word`` is written in Han characters only."""
+    return _HAN_RUNS.fullmatch(word) is not None

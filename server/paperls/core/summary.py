@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .headline_words import title_odds, word_keys, word_odds
+from .languages import chinese
 from .normalize import resolve_latex
 from .topics import MAX_CHARS, STOP, VERBS, Phrase, extract, is_name
 
@@ -368,15 +369,16 @@ def title_parts(topics: list[Phrase], limit: int = 4, text: str = "") -> list[st
     length (1.29x); the name, object and topics in extraction order gave 0.375 at 7.5 words
     (1.11x)."""
     sents = sentences(text) if text else []
+    zh = chinese(text)  # its words are cut as its topics' are
     claim = next((s for s in sents if _CLAIM.search(s)), "")
     own = introduced_name(text) if text else None
     parts: list[str] = [own] if own else []
-    seen = word_keys(own) if own else set()
+    seen = word_keys(own, zh) if own else set()
     budget = HEADLINE_WORDS - len(seen)
     obj = _titled(contribution_object(text, own, sents)) if text else ""
-    options = {c: word_keys(c) - _LINKS for c in ([obj] if obj else []) + _options(topics)}
+    options = {c: word_keys(c, zh) - _LINKS for c in ([obj] if obj else []) + _options(topics)}
     wanted = set().union(*options.values())
-    odds = word_odds(text, sents, claim, own, obj, topics, wanted) if text else {}
+    odds = word_odds(text, sents, claim, own, obj, topics, wanted, zh) if text else {}
     while options and budget > 0 and len(parts) < limit:
         best, value = "", 0.0
         for c, keys in options.items():

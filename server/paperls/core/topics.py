@@ -33,7 +33,7 @@ MAX_CHARS = 20_000  # longer abstracts are read this far (the longest real ones 
 # Tokens: words with inner hyphens, dots, slashes or apostrophes kept (GPT-4o, text-to-image,
 # Llama-3.1, I/O); numbers with decimals. Everything else separates.
 _TOKEN = re.compile(r"[^\W_](?:[\w+]|[-./'’](?=[^\W_]))*\+*", re.UNICODE)
-_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”|]|\s[-–—]\s")
+_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”|，。；：！？（）【】《》、]|\s[-–—]\s")
 
 STOP = frozenset("""
 a about above across after again against all almost along already also although always am among an
@@ -149,6 +149,9 @@ def _rarity_in(word: str, lang: str) -> float:
     """``_english_rarity`` for an abstract also written in ``lang`` (``languages``): by the
     commoner of the two, so that "généralement" is common in French and "transformer", in a
     French abstract, is as common as in English."""
+    if lang == "zh":  # by the table: wordfreq's Chinese tokenizer needs jieba
+        return _rarity_of(_zipf(word, "zh") if languages.is_han(word)
+                          else _zipf_frequency(word, "en"))
     return _rarity_of(max(_zipf_frequency(word, "en"), _zipf_frequency(word, lang)))
 
 
@@ -264,7 +267,8 @@ def runs(text: str) -> Runs:
     noun is lower case. An abstract also written in another language (``languages``) breaks
     at that language's stop words too, and its words lose an elided article ("l’adaptation")."""
     chunks = [(_TOKEN.findall(chunk), opens) for chunk, opens in _chunks(text)]
-    langs = languages.detect(list(chain.from_iterable(toks for toks, _ in chunks)))
+    langs = languages.detect(list(chain.from_iterable(toks for toks, _ in chunks))) \
+        or (("zh",) if languages.chinese(text) else ())
     stop = _stop_words(langs)
     out = Runs(langs)
     for toks, opens in chunks:
@@ -273,13 +277,21 @@ def runs(text: str) -> Runs:
             toks[0] = toks[0].lower()
         toks = [t[:-2] if t.endswith(("'s", "’s")) else t for t in toks]
         breaks = None
-        if langs:
+        if langs == ("zh",):
+            toks = languages.segmented(toks, _frequencies("zh"))
+        elif langs:
             toks = languages.unelided(toks)
             breaks = languages.verbs(toks, langs[0])
         flags = [t.casefold() in stop or (t.isdigit() and len(t) != 4) or len(t) == 1
                  for t in toks]
-        out += _split(toks, flags if breaks is None else [a or b for a, b in zip(flags, breaks, strict=True)])
+        out += _split(toks, flags if breaks is None
+                      else [a or b for a, b in zip(flags, breaks, strict=True)])
     return out
+
+
+def _joiner(langs: tuple[str, ...]) -> Callable[[Iterable[str]], str]:
+    """How a phrase's words are written together: with spaces, but Chinese without."""
+    return languages.join if "zh" in langs else " ".join
 
 
 @lru_cache(maxsize=16)
@@ -382,13 +394,14 @@ def analyse(text: str) -> Runs:
     return runs(resolve_latex(text[:MAX_CHARS]))
 
 
-def written_forms(stretches: list[list[str]]) -> tuple[str, ...]:
+def written_forms(stretches: Runs) -> tuple[str, ...]:
     """Each distinct phrase an abstract writes, once, as written: every n-gram of its runs up
     to ``MAX_WORDS`` words, generic words included ("training method", "simulation
     experiments" are what authors write, though no topic), none of several words ending on a
     verb ("large language models manages"), a lower-case "-ed" word ("coefficients
     augmented") or an adverb ("autoregressive Transformers smoothly")."""
     out: dict[str, None] = {}
+    join = _joiner(getattr(stretches, "languages", ()))
     for run in stretches:
         n = len(run)
         ends = [t.casefold() in VERBS or _participle(t) or _is_adverb(t, t.casefold())
@@ -397,7 +410,7 @@ def written_forms(stretches: list[list[str]]) -> tuple[str, ...]:
             for j in range(i + 1, min(n, i + MAX_WORDS) + 1):
                 if j - i > 1 and ends[j - 1]:
                     continue
-                out[" ".join(run[i:j])] = None
+                out[join(run[i:j])] = None
     return tuple(out)
 
 
@@ -417,6 +430,7 @@ def extract(text: str, top: int = 10, distinct: bool = True,
         stretches = analyse(text)
     langs = stretches.languages
     forms = _forms(stretches, _generic_words(langs))
+    join = _joiner(langs)
     if not forms:
         return []
     # Each key's count over its spellings, and its most frequent spelling (the first of the
@@ -424,7 +438,7 @@ def extract(text: str, top: int = 10, distinct: bool = True,
     freq: dict[str, int] = {}
     best: dict[str, tuple[int, tuple[str, ...], tuple[str, ...]]] = {}
     for form, (c, words) in forms.items():
-        key = " ".join(words)
+        key = join(words)
         freq[key] = freq.get(key, 0) + c
         b = best.get(key)
         if b is None or c > b[0]:
@@ -446,7 +460,7 @@ def extract(text: str, top: int = 10, distinct: bool = True,
     scored.sort()
     # Phrase objects only for the head of the ranking (dedupe needs some slack).
     head = scored[: top * 4 if distinct else top]
-    phrases = [Phrase(" ".join(best[k][2]), k, -neg, freq[k]) for neg, k in head]
+    phrases = [Phrase(join(best[k][2]), k, -neg, freq[k]) for neg, k in head]
     return dedupe(phrases, top) if distinct else phrases
 
 
@@ -472,5 +486,6 @@ def warm_up(sample: Iterable[str] = ()) -> None:
     _frequencies("en")
     # Read from each one's start, split at spaces: enough to tell French from English (~5 us,
     # where the whole abstract's tokens took 125 us).
-    for lang in sorted({lang for text in sample for lang in languages.detect(text[:500].split())}):
+    for lang in sorted({lang for text in sample for lang in languages.detect(text[:500].split())
+                        or (("zh",) if languages.chinese(text) else ())}):
         _frequencies(lang)
