@@ -60,8 +60,6 @@ def topic_worker(ls: PaperServer) -> asyncio.Future:
     however the server ends (``host.worker``).
     """
     if ls.topic_pool is None:
-        sample = ls.model.index.sample(LANGUAGE_SAMPLE)
-
         def start() -> concurrent.futures.Executor:
             try:
                 pool: concurrent.futures.Executor = concurrent.futures.ProcessPoolExecutor(
@@ -72,7 +70,7 @@ def topic_worker(ls: PaperServer) -> asyncio.Future:
                 log.warning("no worker process for topics (%s); using a thread", err)
                 pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
             sketch.warm_up()  # this process's own tables, off the event loop
-            topics.warm_up(sample)  # and the other languages' frequencies the workspace needs
+            topics.warm_up()
             return pool
 
         ls.topic_pool = asyncio.ensure_future(
@@ -273,6 +271,11 @@ async def fill_topics_background(ls: PaperServer) -> None:
         return  # a scan replaced the model: its own fill runs
     await prepare_hovers(ls, opened, done)
     gc.freeze()  # the open lists' topics and hovers, long-lived as the index (``FREEZE_EVERY``)
+    # The word frequencies of the other languages the workspace is written in, for first
+    # hovers: now, once the open lists are out. Loaded when the worker started, they held the
+    # worker's pool, and so the cross-list findings the worker names, 0.5-1 s.
+    await asyncio.get_running_loop().run_in_executor(
+        None, topics.warm_up, model.index.sample(LANGUAGE_SAMPLE))
     # Every list's, a few at a time: the whole corpora's at once held the loop ~0.1 s.
     rest: list[tuple[int, str]] = []
     async for doc in in_slices(ls, model, list(model.index.docs)):
