@@ -208,5 +208,7 @@ def test_a_chinese_abstract_has_words_for_topics_not_clauses():
     assert "注意力机制" in texts and any("机器翻译" in t for t in texts), texts
     assert all(len(t) <= 10 for t in texts), texts
     assert all(key_of(p.text) == p.key for p in got)  # completion matches what is shown
+    # none inside a better one ("机器翻译模型" under "神经机器翻译模型"), as for English
+    assert not any(a in b for i, b in enumerate(texts) for a in texts[i + 1:]), texts
     headline = prepare(CHINESE)[1]
     assert headline and all(len(part) <= 10 for part in headline.split(" · ")), headline

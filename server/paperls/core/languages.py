@@ -242,3 +242,21 @@ def join(words: Iterable[str]) -> str:
 def is_han(word: str) -> bool:
     """Whether ``word`` is written in Han characters only."""
     return _HAN_RUNS.fullmatch(word) is not None
+
+
+def inside(part: str, whole: str) -> bool:
+    """Whether ``part`` is a phrase inside ``whole`` where ``whole`` is Chinese, written without
+    spaces: "机器翻译" and "WMT" are inside "WMT机器翻译", "MT" is not (it would cut a word)."""
+    if _HAN.search(whole) is None:
+        return False
+    i = whole.find(part)
+    while i >= 0:
+        j = i + len(part)
+        before = i == 0 or not whole[i - 1].isalnum() or _HAN.match(whole[i - 1]) \
+            or _HAN.match(part[0])
+        after = j == len(whole) or not whole[j].isalnum() or _HAN.match(whole[j]) \
+            or _HAN.match(part[-1])
+        if before and after:
+            return True
+        i = whole.find(part, i + 1)
+    return False

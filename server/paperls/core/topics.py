@@ -465,10 +465,13 @@ def extract(text: str, top: int = 10, distinct: bool = True,
 
 
 def dedupe(phrases: list[Phrase] | tuple[Phrase, ...], top: int) -> list[Phrase]:
-    """The best ``top`` phrases, skipping any that sits inside one already taken."""
+    """The best ``top`` phrases, skipping any that sits inside one already taken: as whole
+    words, or for Chinese, written without spaces, as characters ("机器翻译" in "神经机器翻译")."""
     chosen: list[Phrase] = []
     for p in phrases:
-        if any(f" {p.key} " in f" {q.key} " for q in chosen):
+        if any(f" {p.key} " in f" {q.key} " or (not q.key.isascii()
+                                                 and languages.inside(p.key, q.key))
+               for q in chosen):
             continue
         chosen.append(p)
         if len(chosen) >= top:
