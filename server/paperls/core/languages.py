@@ -1,16 +1,19 @@
-"""The other languages an abstract may be written in, for its topics: their function words.
+"""The other languages an abstract may be written in, for its topics: their function words,
+and Chinese words.
 
 Topics are runs of words between stop words (``topics.runs``). With English stop words alone, an
 abstract in French has few breaks: "de reconnaissance automatique de" and "pour des mots comme"
 were its topics, and the runs gave 400-550 n-grams where an English abstract of its length gives
-~110 (a first hover took 5-7 ms on them, against ~3). The corpora hold 575 such abstracts in
-French, a few in Spanish, and English ones with a Spanish or French version appended.
+~110 (a first hover took 5-7 ms on them, against ~3). The corpora hold 557 such abstracts in
+French, a few English ones with a Spanish or French version appended, and 151 in Chinese, whose
+topics were whole clauses (Chinese has no spaces: ``segmented``).
 
 An abstract is read as also written in a language when it uses at least ``MIN_MARKS`` of that
 language's commonest function words (``MARKS``: words English text does not use) and at least
 half as many as English ones; its runs then break at that language's stop words too, and its
 words are as common as they are in the commoner of English and that language (``wordfreq``
-has both). No English abstract of the corpora is read as another language.
+has both). One with ``MIN_HAN`` Han characters or more is read as Chinese. The abstracts of the
+corpora read as another language are those, and English ones with such a version appended.
 
 Invariant: English text is untouched: an abstract with no other language is analysed exactly as
 before, with English stop words, generic words and frequencies only.
@@ -127,7 +130,8 @@ for _lang, _marks in MARKS.items():
 def detect(tokens: Iterable[str]) -> tuple[str, ...]:
     """The language besides English that ``tokens`` (an abstract's words, as written) are also
     in, as a 0- or 1-tuple: the one with the most marks, if it has enough (``MIN_MARKS``, and
-    half as many as the abstract has of English's commonest words, or more)."""
+    half as many as the abstract has of English's commonest words, or more). Chinese is told
+    by its characters (``chinese``)."""
     words = tokens if isinstance(tokens, list) else list(tokens)
     found = [m for m in map(_LANGUAGES_OF.get, words) if m is not None]
     if len(found) < MIN_MARKS:  # an English abstract: one pass over its words
