@@ -70,7 +70,8 @@ STOP: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang, word
         那些 其中 同时 对于 基于 由于 如何 目前 已经 主要 利用 使用 采用 提出 实现 表明 显示 发现
         具有 包括 之间 从而 进而 此外 另外 首先 其次 最后 然后 并且 或者 以及 以上 以下 所有 各种
         其他 没有 需要 可能 这样 如此 不仅 而且 虽然 尽管 为了 根据 针对 关于 以便 使得 得到 存在
-        成为 作为 不同 相关 很多 更加 非常""",
+        成为 作为 不同 相关 很多 更加 非常 造成 导致 呈现 获得 达到 提供 引入 证明 认为 取决 依赖 具备
+        面临 涉及 旨在""",
     "de": """aber als am an auch auf aus bei bis da damit dann das dass dem den denen der des die
         dies diese diesem diesen dieser dieses doch durch ein eine einem einen einer eines es für
         gegen hat haben ihr ihre im in ist kann können man mit nach nicht noch nur oder ohne sich
