@@ -47,7 +47,7 @@ SLICE_S = 0.004  # longest a background pass holds the loop between turns
 FREEZE_EVERY = 50  # background chunks recorded between two ``gc.freeze``
 READ_TRIES = 3  # reads off the loop before one on the loop (which cannot be stale)
 LANGUAGE_SAMPLE = 2000  # abstracts whose languages say which word frequencies to load (~10 ms)
-LANGUAGE_WAIT_S = 30.0  # longest the other languages' word frequencies wait for a pause
+LANGUAGE_WAIT_S = MAX_WAIT_S  # longest the other languages' word frequencies wait for a pause
 
 T = TypeVar("T")
 
@@ -295,8 +295,10 @@ async def warm_languages(ls: PaperServer, model: Workspace) -> None:
     (``topics.warm_up``), for first hovers, in a pause of the client's. Loaded when the topic
     worker started, they held its pool, and so the cross-list findings it names (+1.1 s beside
     the cold check, three runs of three); loaded while the client typed, they held the loop
-    (~0.3 s a table, in one call): completion p99 20 ms. A hover that needs one sooner loads it
-    itself."""
+    (a table's read is one ~50 ms call): completion p99 20 ms in one run. A client that never
+    pauses waits ``LANGUAGE_WAIT_S`` for them, as for the fill's chunks: waiting 30 s, the
+    bench's first French hover loaded its table itself (107-119 ms). A hover that needs one
+    sooner still loads it itself."""
     waited = 0.0
     while _client_busy(ls) and waited < LANGUAGE_WAIT_S and model is ls.model:
         await asyncio.sleep(ACTIVE_S / 2)
