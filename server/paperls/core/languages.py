@@ -128,15 +128,15 @@ for _lang, _marks in MARKS.items():
         _LANGUAGES_OF[_w] = (*_LANGUAGES_OF.get(_w, ()), _lang)
 
 
-def detect(tokens: Iterable[str]) -> tuple[str, ...]:
+def detect(tokens: Iterable[str], text: str = "") -> tuple[str, ...]:
     """The language besides English that ``tokens`` (an abstract's words, as written) are also
     in, as a 0- or 1-tuple: the one with the most marks, if it has enough (``MIN_MARKS``, and
-    half as many as the abstract has of English's commonest words, or more). Chinese is told
-    by its characters (``chinese``)."""
+    half as many as the abstract has of English's commonest words, or more); failing that,
+    Chinese, told by the characters of ``text`` (``chinese``)."""
     words = tokens if isinstance(tokens, list) else list(tokens)
     found = [m for m in map(_LANGUAGES_OF.get, words) if m is not None]
     if len(found) < MIN_MARKS:  # an English abstract: one pass over its words
-        return ()
+        return ("zh",) if chinese(text) else ()
     counts: dict[str, int] = {}
     for langs in found:
         for lang in langs:
@@ -144,7 +144,9 @@ def detect(tokens: Iterable[str]) -> tuple[str, ...]:
     lang = max(sorted(counts), key=counts.__getitem__)
     n = counts[lang]
     english = sum(map(ENGLISH.__contains__, words))
-    return (lang,) if n >= MIN_MARKS and 2 * n >= english else ()
+    if n >= MIN_MARKS and 2 * n >= english:
+        return (lang,)
+    return ("zh",) if chinese(text) else ()
 
 
 # First person plural, the voice of abstracts ("proponemos", "presentiamo", "comparons"): a

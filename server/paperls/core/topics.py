@@ -267,8 +267,7 @@ def runs(text: str) -> Runs:
     noun is lower case. An abstract also written in another language (``languages``) breaks
     at that language's stop words too, and its words lose an elided article ("l’adaptation")."""
     chunks = [(_TOKEN.findall(chunk), opens) for chunk, opens in _chunks(text)]
-    langs = languages.detect(list(chain.from_iterable(toks for toks, _ in chunks))) \
-        or (("zh",) if languages.chinese(text) else ())
+    langs = languages.detect(list(chain.from_iterable(toks for toks, _ in chunks)), text)
     stop = _stop_words(langs)
     out = Runs(langs)
     for toks, opens in chunks:
@@ -489,6 +488,6 @@ def warm_up(sample: Iterable[str] = ()) -> None:
     _frequencies("en")
     # Read from each one's start, split at spaces: enough to tell French from English (~5 us,
     # where the whole abstract's tokens took 125 us).
-    for lang in sorted({lang for text in sample for lang in languages.detect(text[:500].split())
-                        or (("zh",) if languages.chinese(text) else ())}):
+    for lang in sorted({lang for text in sample
+                        for lang in languages.detect(text[:500].split(), text)}):
         _frequencies(lang)

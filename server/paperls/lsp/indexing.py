@@ -38,7 +38,7 @@ log = logging.getLogger("paperls")
 TOPIC_CHUNK = 10  # texts per round trip to the worker
 ACTIVE_S = 0.5  # the client sent something this recently: background recording slows down
 YIELD_S = 0.01  # pause after each text recorded while the client is active
-MAX_WAIT_S = 2.0  # longest the background fill waits for the client before its next chunk
+MAX_WAIT_S = 2.0  # longest background work waits for the client (``client_pause``)
 SMALL_WORKSPACE = 2000  # abstracts whose topics are extracted before the first diagnostics
 INLINE_TOPICS = 20  # texts whose topics an edit extracts at once (typing adds one or two)
 PREPARED_PER_LIST = 2000  # texts of an opened list whose hovers the worker prepares (~1 MB)
@@ -47,7 +47,6 @@ SLICE_S = 0.004  # longest a background pass holds the loop between turns
 FREEZE_EVERY = 50  # background chunks recorded between two ``gc.freeze``
 READ_TRIES = 3  # reads off the loop before one on the loop (which cannot be stale)
 LANGUAGE_SAMPLE = 2000  # abstracts whose languages say which word frequencies to load (~10 ms)
-LANGUAGE_WAIT_S = MAX_WAIT_S  # longest the other languages' word frequencies wait for a pause
 
 T = TypeVar("T")
 
@@ -134,10 +133,7 @@ async def extract_topics(ls: PaperServer, items: list[tuple[int, str]],
                 # is busy, up to ``MAX_WAIT_S`` a chunk, so a client that never pauses slows
                 # the fill but never stops it (stdio hover p99 14 -> 8 ms, completion 15 -> 4
                 # ms with the vocabulary it had).
-                waited = 0.0
-                while _client_busy(ls) and waited < MAX_WAIT_S and model is ls.model:
-                    await asyncio.sleep(ACTIVE_S / 2)
-                    waited += ACTIVE_S / 2
+                await client_pause(ls, model)
             ahead = submit(i + TOPIC_CHUNK) if i + TOPIC_CHUNK < len(items) else ([], None)
             for (tid, _), got in zip(part, found, strict=True):
                 if model is not ls.model:
@@ -228,6 +224,15 @@ def release(ls: PaperServer, model: Workspace, tids: Iterable[int], hovers: bool
         (hovers_sent if hovers else topics_sent).difference_update(tids)
 
 
+async def client_pause(ls: PaperServer, model: Workspace) -> None:
+    """Until the client pauses (nothing sent for ``ACTIVE_S``), at most ``MAX_WAIT_S``, or a
+    scan replaces ``model``: background work gives way to a busy client, but never stops."""
+    waited = 0.0
+    while _client_busy(ls) and waited < MAX_WAIT_S and model is ls.model:
+        await asyncio.sleep(ACTIVE_S / 2)
+        waited += ACTIVE_S / 2
+
+
 def _client_busy(ls: PaperServer) -> bool:
     """Whether the client sent anything in the last ``ACTIVE_S``."""
     return time.monotonic() - ls.last_message < ACTIVE_S
@@ -296,13 +301,10 @@ async def warm_languages(ls: PaperServer, model: Workspace) -> None:
     worker started, they held its pool, and so the cross-list findings it names (+1.1 s beside
     the cold check, three runs of three); loaded while the client typed, they held the loop
     (a table's read is one ~50 ms call): completion p99 20 ms in one run. A client that never
-    pauses waits ``LANGUAGE_WAIT_S`` for them, as for the fill's chunks: waiting 30 s, the
-    bench's first French hover loaded its table itself (107-119 ms). A hover that needs one
-    sooner still loads it itself."""
-    waited = 0.0
-    while _client_busy(ls) and waited < LANGUAGE_WAIT_S and model is ls.model:
-        await asyncio.sleep(ACTIVE_S / 2)
-        waited += ACTIVE_S / 2
+    pauses waits ``MAX_WAIT_S`` for them, as for the fill's chunks: waiting 30 s, the bench's
+    first French hover loaded its table itself (107-119 ms). A hover that needs one sooner
+    still loads it itself."""
+    await client_pause(ls, model)
     if model is ls.model:
         await asyncio.get_running_loop().run_in_executor(
             None, topics.warm_up, model.index.sample(LANGUAGE_SAMPLE))
