@@ -74,7 +74,7 @@ def _load(args: argparse.Namespace, roots: list[Path], warnings: list[str], sett
     cache_dir = None if args.no_cache or not roots else _cache_dir(args)
     ws, stats = loader.load(roots, DEFAULT_INCLUDE, _exclude(args),
                             int(args.max_file_size_mb * 1e6), args.threshold, warnings.append,
-                            cache_dir=cache_dir, key=str, processes=True)
+                            cache_dir=cache_dir, key=str, processes=True, headlines=True)
     ws.set_threshold(args.threshold, settings.possible_threshold)
     return ws, stats
 

@@ -19,6 +19,12 @@ from paperls.core.normalize import exact_key, normalize, tokens
     (r"Do\~nana, {\'e}t{\'e}, \c{C}a, \v{S}koda, Deni\'c", "Doñana, été, Ça, Škoda, Denić"),
     (r"na\"{\i}ve", "naïve"),
     (r"the model\'s ability, GPT-4o\'s", "the model's ability, GPT-4o's"),
+    # Spacing of a text that is not ASCII, as databases reformat it: doubled, leading and
+    # trailing spaces, a tab, a line or paragraph separator, an ogham or no-break space
+    ("Résumé  des  résultats ", "résumé des résultats"),
+    (" Étude\tde cas", "étude de cas"),
+    ("Données\u2028annotées\u2029et\u1680corpus", "données annotées et corpus"),
+    ("Modèle\u00a0neuronal\x1fet\x85règles", "modèle neuronal et règles"),
 ])
 def test_same_after_normalisation(a, b):
     assert normalize(a) == normalize(b)

@@ -116,3 +116,30 @@ def test_candidate_pairs_confirmed_in_the_workers_get_the_same_verdicts(tmp_path
     assert in_workers == alone == broken
     assert with_workers == _findings(tmp_path)
     assert all(p in {(n, ln) for n, ln, _ in with_workers} for p in planted)
+
+
+def test_the_workers_make_the_headlines_a_check_names_its_papers_by(tmp_path, monkeypatch):
+    """``paperls check`` names each finding's paper by its headline: with workers, they make
+    every headline it needs, and the names are those this process would have made."""
+    from paperls.core import workspace
+    from paperls.features.diagnostics import document_diagnostics
+
+    _workspace(tmp_path)
+    monkeypatch.setattr(sketching, "GROUP", 150)
+
+    def messages() -> list[str]:
+        ws, _ = loader.load([tmp_path], DEFAULT_INCLUDE, DEFAULT_EXCLUDE, 10**7, 0.8, print,
+                            processes=True, headlines=True)
+        return [d.message for doc in sorted(ws.index.docs)
+                for d in document_diagnostics(ws, doc)]
+
+    monkeypatch.setattr(sketching, "MIN_BYTES", 10**9)  # no workers: made here
+    here = messages()
+    monkeypatch.setattr(sketching, "MIN_BYTES", 0)
+    extracted: list[str] = []
+    extract = workspace.extract
+    monkeypatch.setattr(workspace, "extract",
+                        lambda text, *a, **k: extracted.append(text) or extract(text, *a, **k))
+    by_workers = messages()
+    assert len(here) >= 3 and by_workers == here
+    assert extracted == []  # not one headline's topics extracted in this process

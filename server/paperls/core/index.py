@@ -315,17 +315,27 @@ class Index:
         stamp = (self.revision, self.threshold, self._possible)
         if self._with_copies is not None and self._with_copies[0] == stamp:
             return self._with_copies[1]
-        n = 0
-        for tid, t in enumerate(self._texts):
-            if t is None:
-                continue
-            if len(t.where) > 1 or any(
-                    any(self._linked(v)) and self._texts[o] is not None
-                    and not self.marked(t.key, self._texts[o].key)  # type: ignore[union-attr]
-                    for o, v in self._pairs.get(tid, {}).items()):
-                n += len(t.where)
+        n = sum(len(self._texts[tid].where) for tid in self.copied())  # type: ignore[union-attr]
         self._with_copies = (stamp, n)
         return n
+
+    def copied(self) -> list[int]:
+        """The texts that have another copy (exact or near) somewhere in the workspace."""
+        texts = self._texts
+        out = {tid for tid, t in enumerate(texts) if t is not None and len(t.where) > 1}
+        for tid, pairs in self._pairs.items():  # the few texts with a verdict, not all texts
+            t = texts[tid]
+            if t is not None and tid not in out and any(
+                    any(self._linked(v)) and texts[o] is not None
+                    and not self.marked(t.key, texts[o].key)  # type: ignore[union-attr]
+                    for o, v in pairs.items()):
+                out.add(tid)
+        return sorted(out)
+
+    def text_of(self, tid: int) -> str | None:
+        """One of the text's abstracts as written."""
+        t = self._texts[tid] if 0 <= tid < len(self._texts) else None
+        return t.abstract.text if t else None
 
     def sketch_of(self, tid: int) -> tuple[int, bytes | None]:
         """A live text's exact key and band keys (what ``probe`` of another index takes)."""

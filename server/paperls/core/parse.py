@@ -155,7 +155,8 @@ def parse_lines(lines: list[str] | tuple[str, ...]) -> ParsedList:
             start = len(PREFIX)
             if raw.startswith(" ", start):
                 start += 1  # one space after the colon is tolerated and not part of the text
-            end = len(raw.rstrip())
+            # Most lines end in a letter or a full stop: no stripped copy of a 1.3 kB line
+            end = len(raw) if not raw[-1:].isspace() else len(raw.rstrip())
             if end <= start:
                 problems.append(Problem(no, 0, len(raw), ProblemCode.EMPTY_ABSTRACT,
                                         "Empty abstract: `Abstract:` with no text after it."))

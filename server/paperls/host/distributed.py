@@ -40,7 +40,7 @@ from ..core.normalize import exact_key, normalize, tokens
 from ..core.parse import Abstract, ParsedList, Problem
 from ..core.similarity import Verdict, compare
 from ..core.workspace import Workspace
-from . import references, scan
+from . import memory, references, scan
 from .loader import LoadStats, with_problem
 from .marks import read_marks
 
@@ -323,6 +323,7 @@ def connect(workers: int | None, scheduler: str | None, memory_limit: str | None
     return Client(cluster), cluster
 
 
+@memory.collection_paused()
 def load(roots: list[Path], include: list[str], exclude: list[str], max_bytes: int,
          threshold: float, warn: Callable[[str], None], *, client, shards: int | None = None,
          progress: bool = False, timings: dict[str, float] | None = None,
