@@ -277,7 +277,6 @@ async def fill_topics_background(ls: PaperServer) -> None:
         return  # a scan replaced the model: its own fill runs
     await prepare_hovers(ls, opened, done)
     gc.freeze()  # the open lists' topics and hovers, long-lived as the index (``FREEZE_EVERY``)
-    ls.run_task(warm_languages(ls, model), "word frequencies")
     # Every list's, a few at a time: the whole corpora's at once held the loop ~0.1 s.
     rest: list[tuple[int, str]] = []
     async for doc in in_slices(ls, model, list(model.index.docs)):
@@ -297,7 +296,12 @@ async def fill_topics_background(ls: PaperServer) -> None:
 
 async def warm_languages(ls: PaperServer, model: Workspace) -> None:
     """Load the word frequencies of the other languages the workspace is written in
-    (``topics.warm_up``), for first hovers, in a pause of the client's. Loaded when the topic
+    (``topics.warm_up``), for first hovers, in a pause of the client's, once a scan's open
+    lists are published (``publishing.publish_landed``): started after the open lists' topics
+    were extracted and their hovers prepared, which on a slow day took seconds, the tables
+    came in the middle of the client's first hovers, and its first French one loaded its own
+    (0.22-0.30 s, four runs of four); started with the fill, they held up the open list's
+    cross-list findings (+0.5 s, two runs of two). Loaded when the topic
     worker started, they held its pool, and so the cross-list findings it names (+1.1 s beside
     the cold check, three runs of three); loaded while the client typed, they held the loop
     (a table's read is one ~50 ms call): completion p99 20 ms in one run. A client that never

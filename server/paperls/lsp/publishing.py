@@ -61,12 +61,14 @@ async def publish_landed(ls: PaperServer, uris: set[str]) -> None:
     go on the loop, the 547 lists of the corpora held it for 0.6 s (a headline needs its
     text's topics: ~5 ms each), and a hover or a keystroke waited that long; the open lists
     are what the user is looking at."""
+    model = ls.model
     if ls.caps.pull or not uris:
         publish(ls, uris)
+        ls.run_task(indexing.warm_languages(ls, model), "word frequencies")
         return
-    model = ls.model
     opened = {u for u in uris if documents.is_open(ls, u)}
     publish(ls, opened)
+    ls.run_task(indexing.warm_languages(ls, model), "word frequencies")
     rest = sorted(uris - opened)
     unheaded: list[tuple[int, str]] = []
     async for uri in indexing.in_slices(ls, model, rest):
