@@ -54,10 +54,10 @@ _paused_lock = threading.Lock()
 def collection_paused() -> Iterator[None]:
     """The cyclic garbage collector off while the block runs, and back as it was once the last
     of the blocks that overlap has ended (the server may load two folders at once), with what
-    they built moved out of its sight. A load
-    makes no garbage cycles of its own; with the collector on, a cold check of the 98.8k
-    corpora ran six full collections over a heap that only grew, 0.6-0.9 s of the 4.8 s of CPU
-    of the process that indexes, which is the load's critical path."""
+    they built moved out of its sight. A load makes no garbage cycles of its own; with the
+    collector on, a cold check of the 98.8k corpora ran six full collections over a heap that
+    only grew, 0.6-0.9 s of the 4.8 s of CPU of the process that indexes, which is the load's
+    critical path."""
     global _paused, _was_enabled
     with _paused_lock:
         if _paused == 0:
