@@ -332,11 +332,6 @@ class Index:
                 out.add(tid)
         return sorted(out)
 
-    def text_of(self, tid: int) -> str | None:
-        """One of the text's abstracts as written."""
-        t = self._texts[tid] if 0 <= tid < len(self._texts) else None
-        return t.abstract.text if t else None
-
     def sketch_of(self, tid: int) -> tuple[int, bytes | None]:
         """A live text's exact key and band keys (what ``probe`` of another index takes)."""
         t = self._texts[tid]

@@ -52,13 +52,13 @@ def _prepare_headlines(ws: Workspace, sketcher: sketching.Sketcher) -> None:
     are confirmed) and kept in ``ws``: the check's report then names each paper without
     extracting topics here, 130 texts at 2-4 ms each for the corpora. A chunk a worker could
     not make is made here when the report asks for it, as without workers."""
-    tids = ws.index.copied()
+    todo = ws.unheaded_findings(ws.index.docs)
     n = 2 * sketcher.workers
-    chunks = [c for c in (tids[i::n] for i in range(n)) if c]  # interleaved: even chunks
-    got = sketcher.map(prepare_many, [([ws.index.text_of(t) for t in c],) for c in chunks])
+    chunks = [c for c in (todo[i::n] for i in range(n)) if c]  # interleaved: even chunks
+    got = sketcher.map(prepare_many, [([text for _, text in c],) for c in chunks])
     for chunk, prepared in zip(chunks, got, strict=True):
         if prepared is not None:
-            ws.add_prepared(chunk, prepared)
+            ws.add_prepared([tid for tid, _ in chunk], prepared)
 
 
 @memory.collection_paused()

@@ -62,13 +62,12 @@ async def publish_landed(ls: PaperServer, uris: set[str]) -> None:
     text's topics: ~5 ms each), and a hover or a keystroke waited that long; the open lists
     are what the user is looking at."""
     model = ls.model
-    if ls.caps.pull or not uris:
-        publish(ls, uris)
-        ls.run_task(indexing.warm_languages(ls, model), "word frequencies")
-        return
-    opened = {u for u in uris if documents.is_open(ls, u)}
+    whole = ls.caps.pull or not uris  # a client that pulls is asked once, for everything
+    opened = uris if whole else {u for u in uris if documents.is_open(ls, u)}
     publish(ls, opened)
     ls.run_task(indexing.warm_languages(ls, model), "word frequencies")
+    if whole:
+        return
     rest = sorted(uris - opened)
     unheaded: list[tuple[int, str]] = []
     async for uri in indexing.in_slices(ls, model, rest):
