@@ -214,6 +214,31 @@ def test_a_name_of_several_words_is_kept_whole():
         "large-scale benchmark for low-resource speech"
 
 
+def test_a_quoted_name_leads_the_headline_and_no_quote_mark_is_left_half():
+    """Authors often quote the name they give ("we propose “UniConv”"): it is the paper's name,
+    first in its headline, as in its title. A quoted phrase with a lower-case word is no name,
+    and a phrase cut from the abstract never keeps half a pair of quotes."""
+    from paperls.core.summary import _unquoted, introduced_name
+    from paperls.core.workspace import prepare
+
+    text = ("Task-oriented dialogue systems are usually built from separate modules. In this "
+            "paper, we propose “UniConv”, a novel unified neural architecture for end-to-end "
+            "conversational systems in multi-domain task-oriented dialogues, which is designed to "
+            "jointly train a dialogue state tracker and a context-to-text response generator.")
+    assert introduced_name(text) == "UniConv"
+    assert prepare(text)[1].startswith("UniConv · ")
+    assert introduced_name("We introduce 'CAViT', a vision transformer.") == "CAViT"
+    assert introduced_name('This paper introduces "Interaction as Intelligence" research, a '
+                           "series of studies.") is None
+    assert _unquoted('"Video Inference for Human Mesh Recovery') == \
+        "Video Inference for Human Mesh Recovery"
+    assert _unquoted("“document-level natural language inference") == \
+        "document-level natural language inference"
+    assert _unquoted('"In-Context Brush"') == "In-Context Brush"
+    assert _unquoted('"Event Appearance" labels') == '"Event Appearance" labels'
+    assert _unquoted("Don’t stop") == "Don’t stop"
+
+
 def test_completion_inserts_in_the_case_being_typed():
     """The examples write "Sparse autoencoders" at a sentence start; mid-sentence the user gets
     it in lower case, at a line start with a capital, and a name keeps its form."""

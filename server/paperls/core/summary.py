@@ -240,10 +240,12 @@ def summarize(text: str, topics: list[Phrase] | tuple[Phrase, ...] | None = None
     )
 
 
+_NAME = r"[A-Z][\w\-.]*[A-Za-z0-9](?:\s+[A-Z][\w\-.]*[A-Za-z0-9]){0,4}"
+# The name, bare or quoted whole ("we propose “UniConv”, ..."; a quoted phrase with a lower-case
+# word in it, "Interaction as Intelligence", is no name).
 _INTRODUCED = re.compile(
     r"\b(?:[Ww]e|[Tt]his (?:paper|work|report))\s+(?:introduce|present|propose|release|"
-    r"describe|develop|train|build)s?\s+([A-Z][\w\-.]*[A-Za-z0-9]"
-    r"(?:\s+[A-Z][\w\-.]*[A-Za-z0-9]){0,4})(?=[\s,:;(])"
+    rf"describe|develop|train|build)s?\s+(?:[\"“‘']({_NAME})[\"”’']|({_NAME})(?=[\s,:;(]))"
 )
 _OPENING_NAME = re.compile(r"^([A-Z][\w\-.]*[A-Za-z0-9])\s+(?:is|are|was)\s")
 
@@ -254,8 +256,9 @@ def introduced_name(text: str) -> str | None:
     if m and is_name(m.group(1)):
         return m.group(1)
     m = _INTRODUCED.search(text[:800])
-    if m and (is_name(m.group(1)) or len(m.group(1)) > 2) and m.group(1) not in ("The", "A", "An"):
-        return m.group(1)  # a name of several capitalised words whole: "Dynamical Draft Trees"
+    name = m and (m.group(1) or m.group(2))
+    if name and (is_name(name) or len(name) > 2) and name not in ("The", "A", "An"):
+        return name  # a name of several capitalised words whole: "Dynamical Draft Trees"
     return None
 
 
@@ -397,7 +400,31 @@ def title_parts(topics: list[Phrase], limit: int = 4, text: str = "") -> list[st
         keys = options.pop(best)
         seen |= keys
         budget -= len(keys)
-    return parts
+    return [_unquoted(p) for p in parts]
+
+
+_CLOSING = {"“": "”", "‘": "’", '"': '"', "'": "'"}
+
+
+def _unquoted(part: str) -> str:
+    """A headline part without the quote marks a phrase cut from the abstract left without
+    their other half ('"Video Inference for Human Mesh Recovery', "“document-level ..."), nor
+    those that wrap it whole ('"In-Context Brush"'). An apostrophe inside a word stays."""
+    close = _CLOSING.get(part[:1])
+    if close and len(part) > 2 and part.endswith(close) and close not in part[1:-1] \
+            and part[0] not in part[1:-1]:
+        part = part[1:-1]
+    if part.count("“") != part.count("”"):
+        part = part.replace("“", "").replace("”", "")
+    if part.count('"') % 2:
+        part = part.replace('"', "")
+    if "‘" in part and "’" not in part[part.index("‘"):]:
+        part = part.replace("‘", "")
+    if part[:1] == "'" and "'" not in part[1:]:
+        part = part[1:]
+    if part[-1:] in ("'", "’") and ("‘" if part[-1] == "’" else "'") not in part[:-1]:
+        part = part[:-1]
+    return " ".join(part.split())
 
 
 def _options(topics: list[Phrase]) -> list[str]:
