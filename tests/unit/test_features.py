@@ -239,6 +239,22 @@ def test_a_quoted_name_leads_the_headline_and_no_quote_mark_is_left_half():
     assert _unquoted("Don’t stop") == "Don’t stop"
 
 
+def test_a_headline_does_not_spend_a_part_on_the_acronym_of_words_it_shows():
+    from paperls.core.summary import _spelled_out, title_parts
+    from paperls.core.topics import extract
+
+    assert _spelled_out("VGA", ["Visual Graph Arena"])
+    assert _spelled_out("MLLMs", ["multimodal large language models"])
+    assert _spelled_out("RAG", ["Retrieval-Augmented Generation"])
+    assert not _spelled_out("LLMs", ["language models"])
+    assert not _spelled_out("visual grounding", ["Visual Graph"])
+    text = ("We introduce Visual Graph Arena (VGA), a dataset of six graph-based reasoning "
+            "tasks for multimodal large language models. On VGA, models fail where humans "
+            "succeed.")
+    parts = title_parts(extract(text, 15), 3, text)
+    assert "VGA" not in parts and any("Visual Graph Arena" in p for p in parts), parts
+
+
 def test_completion_inserts_in_the_case_being_typed():
     """The examples write "Sparse autoencoders" at a sentence start; mid-sentence the user gets
     it in lower case, at a line start with a capital, and a name keeps its form."""

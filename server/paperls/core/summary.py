@@ -386,7 +386,8 @@ def title_parts(topics: list[Phrase], limit: int = 4, text: str = "") -> list[st
         best, value = "", 0.0
         for c, keys in options.items():
             n = len(keys)
-            if not keys or keys & seen or n > budget + 1 or (n == 1 and not is_name(c)):
+            if not keys or keys & seen or n > budget + 1 or (n == 1 and not is_name(c)) \
+                    or _spelled_out(c, parts):
                 continue
             # fsum: the exact sum, whatever order the set gives its words (a plain sum's
             # last bit, and so the choice between phrases of the same words, changed with
@@ -401,6 +402,24 @@ def title_parts(topics: list[Phrase], limit: int = 4, text: str = "") -> list[st
         seen |= keys
         budget -= len(keys)
     return [_unquoted(p) for p in parts]
+
+
+_ACRONYM = re.compile(r"^([A-Z][A-Z0-9]*[A-Z])s?$")
+
+
+def _spelled_out(part: str, shown: list[str]) -> bool:
+    """Whether ``part`` is an acronym of words already shown ("Visual Graph Arena · VGA",
+    "multimodal large language models · MLLMs"): it would spend the headline's room on what
+    it says already."""
+    m = _ACRONYM.match(part)
+    if m is None:
+        return False
+    letters = m.group(1).casefold()
+    for p in shown:
+        initials = "".join(w[0] for w in re.split(r"[\s\-]+", p.casefold()) if w)
+        if letters in initials:
+            return True
+    return False
 
 
 _CLOSING = {"“": "”", "‘": "’", '"': '"', "'": "'"}
