@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .headline_words import title_odds, word_keys, word_odds
+from .headline_words import title_odds, word_keys, word_odds, words_of
 from .languages import chinese
 from .normalize import resolve_latex
 from .topics import MAX_CHARS, STOP, VERBS, Phrase, extract, is_name
@@ -416,7 +416,7 @@ def _spelled_out(part: str, shown: list[str]) -> bool:
         return False
     letters = m.group(1).casefold()
     for p in shown:
-        initials = "".join(w[0] for w in re.split(r"[\s\-]+", p.casefold()) if w)
+        initials = "".join(w[0] for w in words_of(p.casefold()))
         if letters in initials:
             return True
     return False
